@@ -1,0 +1,3 @@
+"""factcheck: a fact-consistency checker for Chinese tech journalism."""
+
+__version__ = "0.1.0"

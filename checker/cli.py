@@ -1,0 +1,170 @@
+"""The `factcheck` command line.  Thin: parse options, call the pipeline, render,
+choose the exit code.
+
+Exit codes (a contract): 0 nothing at or above --fail-on; 1 findings at or above
+it; 2 a usage, configuration, rule-file, input or internal error.  The output
+format never changes the exit code; a crash never exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Sequence
+
+from . import __version__
+from .errors import FactcheckError, UsageError
+from .model import SEVERITIES, Report, severity_rank
+
+FORMATS_CHECK = ("rich", "plain", "markdown", "json", "sarif", "github")
+FORMATS_EXTRACT = ("rich", "plain", "json")
+FAIL_ON = ("error", "warning", "info", "never")
+
+EPILOG = """\
+exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
+            2 usage, configuration, rule-file, input or internal error.
+Positions are 1-based lines and columns counted in Unicode code points.
+"""
+
+
+def _add_output_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    p.add_argument("--format", choices=formats, default=None,
+                   help="output format (default: rich on a terminal, plain when piped; "
+                        "also FACTCHECK_FORMAT)")
+    p.add_argument("--output", "-o", metavar="FILE", default=None,
+                   help="write the report to FILE instead of standard output")
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="articles or directories (.md, .markdown, .txt); '-' reads standard input")
+    p.add_argument("--stdin-filename", metavar="NAME", default=None,
+                   help="the path to report for text read from standard input")
+    p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
+                   help="publication date for articles that do not state one (resolves 去年, 今年 …)")
+    p.add_argument("--config", metavar="FILE", default=None,
+                   help="configuration file (default: the closest factcheck.toml or "
+                        "pyproject.toml [tool.factcheck] from the current directory upwards)")
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+
+def _add_rules_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", action="append", metavar="PATH", default=None,
+                   help="rule file or directory of *.yaml rule files (repeatable; default: the "
+                        "configured rules, else ./rules/, else the shipped rule set)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="factcheck",
+        description="Fact-consistency checker for Chinese tech journalism: finds every numeric claim, "
+                    "normalizes it exactly, attaches it to what it is about, and reports contradictions, "
+                    "divergences and arithmetic errors within and across articles.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("check", help="check articles for contradictions, divergences and arithmetic errors",
+                       description="Check articles against each other (and against an archive with --against).",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_input_options(p)
+    _add_rules_option(p)
+    _add_output_options(p, FORMATS_CHECK)
+    p.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                   help="lowest severity that makes the exit code 1 (default: error)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    p.add_argument("--show-consistent", action="store_true",
+                   help="also show claims that agree (kind 'consistent'), proving they were understood")
+    p.add_argument("--against", metavar="PATH", action="append", default=None,
+                   help="pre-publish mode: check the PATHs (drafts) against this archive directory or "
+                        "index file (.sqlite); only findings that involve a draft are reported")
+
+    p = sub.add_parser("report", help="write a Markdown report over a corpus",
+                       description="Write a Markdown report: a summary, one section per disputed claim, "
+                                   "then the consistent claims in brief.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_input_options(p)
+    _add_rules_option(p)
+    p.add_argument("--output", "-o", metavar="FILE", required=True, help="the Markdown file to write")
+
+    p = sub.add_parser("extract", help="list every numeric quantity found, normalized",
+                       description="List every quantity found in the articles: position, text as written, "
+                                   "normalized value, bound and unit.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_input_options(p)
+    _add_output_options(p, FORMATS_EXTRACT)
+
+    p = sub.add_parser("rules", help="list the loaded rules or run their examples",
+                       description="'rules list' shows the entities and claim rules loaded; 'rules test' "
+                                   "runs the examples each rule carries.")
+    p.add_argument("action", choices=("list", "test"))
+    _add_rules_option(p)
+    p.add_argument("--config", metavar="FILE", default=None, help="configuration file")
+
+    p = sub.add_parser("index", help="index articles into the SQLite claim archive",
+                       description="Read articles and store their claims in an SQLite index, so drafts can "
+                                   "be checked against the archive quickly. Unchanged files are skipped.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _add_input_options(p)
+    _add_rules_option(p)
+    p.add_argument("--db", metavar="FILE", default=None,
+                   help="index file (default: .factcheck/index.sqlite at the project root)")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+    return parser
+
+
+def _choose_format(requested: str | None, output: str | None) -> str:
+    fmt = requested or os.environ.get("FACTCHECK_FORMAT")
+    if fmt:
+        return fmt
+    if output is None and sys.stdout.isatty():
+        return "rich"
+    return "plain"
+
+
+def exit_code_for(report: Report, fail_on: str, exit_zero: bool = False) -> int:
+    """Decided once, from the report, never by a renderer."""
+    if exit_zero or fail_on == "never":
+        return 0
+    threshold = severity_rank(fail_on)
+    for finding in report.findings:
+        if finding.kind != "consistent" and severity_rank(finding.severity) >= threshold:
+            return 1
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        import importlib
+        command = importlib.import_module(f".commands.{args.command}", __package__)
+        return command.run(args)
+    except FactcheckError as exc:
+        print(f"factcheck: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("factcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+    except Exception as exc:  # a crash never exits 0
+        import traceback
+        traceback.print_exc(file=sys.stderr)
+        print(f"factcheck: E100 internal error: {exc!r}; please report this with the command line",
+              file=sys.stderr)
+        return 2
+
+
+__all__ = ["main", "build_parser", "exit_code_for", "SEVERITIES", "UsageError"]

@@ -1,0 +1,1 @@
+"""Renderers: a Report (or extracted mentions) in, text out.  They never compute findings."""
