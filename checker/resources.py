@@ -1,0 +1,21 @@
+"""Where the shipped data is: the built-in rule set and the package's data files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rule set: rules/ of a source checkout (editable installs), else the copy
+    installed as the package ``checker.builtin_rules``."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if checkout.is_dir() and (checkout.parent / "pyproject.toml").is_file():
+        return checkout
+    import importlib.resources
+
+    return Path(str(importlib.resources.files("checker.builtin_rules")))
+
+
+def data_path(name: str) -> Path:
+    """A file shipped in checker/data/."""
+    return Path(__file__).resolve().parent / "data" / name

@@ -1,0 +1,36 @@
+"""The docs keep up with the code: every error code and every command is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from checker.errors import CODE_PATTERN, CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_error_codes_are_well_formed():
+    assert all(CODE_PATTERN.match(code) for code in CODES)
+
+
+def test_every_error_code_is_documented():
+    text = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    missing = [code for code in CODES if f"| {code} |" not in text]
+    assert not missing, f"add {missing} to docs/errors.md"
+
+
+def test_readme_documents_every_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in ["factcheck check", "factcheck report", "factcheck extract", "factcheck rules",
+                    "factcheck index"]:
+        assert command in readme, command
+
+
+def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
+    """.ci/run runs exactly the README's test command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Quick start", 1)[1].split("```", 2)[1]
+    commands = [line for line in block.splitlines()[1:] if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2, commands
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert commands[1].strip() in ci
