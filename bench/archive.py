@@ -1,0 +1,217 @@
+"""Scale benchmark for the archive index.
+
+Generates a synthetic archive from the seed articles' sentences (numbers, company
+names and dates varied), indexes it, and prints:
+
+* first-index throughput (articles/s, chars/s),
+* re-index time of the unchanged archive (target: at least 20x faster than the first),
+* the index size,
+* the latency of one draft against the archive (target: p50 under 200 ms with a
+  million claims): the lookup alone, and lookup + compare.
+
+The archive is generated into a temporary directory outside the repository and
+removed afterwards (unless --keep).  When the indexed archive holds fewer claims
+than --claims (extraction of 100,000 articles takes a while on a small machine),
+--fill tops the index up to that many claims by cloning indexed claims with varied
+values under new document names, so the lookup can still be measured at that size;
+the report says so.
+
+    python bench/archive.py                         # 100,000 articles
+    python bench/archive.py --articles 2000 --fill  # quick run, lookup at 1M claims
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from checker.archive import Archive, archive_claims_for, claim_from_row, progress_printer  # noqa: E402
+
+# Sentences end at these (full stop, question and exclamation marks, line ends).
+SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
+# A number written with ASCII digits that is not part of a model name (H100, GPT-4, A100):
+# not preceded by a Latin letter or hyphen, e.g. "98", "2.5", "7.153".  Years ("2024年") are
+# matched too and varied separately.
+NUMBER = re.compile(r"(?<![A-Za-z\-])(?P<int>\d+)(?:\.(?P<frac>\d+))?(?P<year>年)?")
+# Companies swapped among one another so claims spread over several subjects.
+COMPANIES = ("英伟达", "AMD", "英特尔", "高通", "台积电", "三星", "博通", "微软", "谷歌", "Meta")
+COMPANY = re.compile("|".join(map(re.escape, COMPANIES)))
+
+
+def seed_sentences() -> list[str]:
+    out = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        for sentence in SENTENCE_END.split(path.read_text(encoding="utf-8")):
+            sentence = sentence.strip()
+            if len(sentence) >= 8:
+                out.append(sentence)
+    return out
+
+
+def vary(sentence: str, rng: random.Random) -> str:
+    def number(m: re.Match) -> str:
+        if m.group("year") and len(m.group("int")) == 4:
+            return f"{rng.randint(2015, 2025)}年"
+        digits = len(m.group("int"))
+        whole = str(rng.randint(10 ** (digits - 1) if digits > 1 else 1, 10 ** digits - 1))
+        if m.group("frac"):
+            whole += "." + "".join(str(rng.randint(0, 9)) for _ in m.group("frac"))
+        return whole + (m.group("year") or "")
+
+    swap = {c: rng.choice(COMPANIES) for c in COMPANIES}
+    return NUMBER.sub(number, COMPANY.sub(lambda m: swap[m.group(0)], sentence))
+
+
+def generate(directory: Path, articles: int, *, seed: int = 7, chars: int = 3000) -> int:
+    """Write ``articles`` Markdown files (about ``chars`` characters each, 1,000 per
+    sub-directory); return the total characters written."""
+    rng = random.Random(seed)
+    sentences = seed_sentences()
+    total = 0
+    for i in range(articles):
+        sub = directory / f"{i // 1000:04d}"
+        if i % 1000 == 0:
+            sub.mkdir(parents=True, exist_ok=True)
+        date = f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        body, size = [], 0
+        while size < chars:
+            s = vary(rng.choice(sentences), rng)
+            body.append(s)
+            size += len(s) + 1
+        text = f"---\ntitle: 合成文章 {i}\ndate: {date}\n---\n\n" + "\n".join(body) + "\n"
+        (sub / f"{i:06d}.md").write_text(text, encoding="utf-8")
+        total += len(text)
+    return total
+
+
+def fill(db: Path, target: int, *, seed: int = 11) -> int:
+    """Clone indexed claims (values varied) into new documents until the index holds
+    ``target`` claims; return how many were added."""
+    rng = random.Random(seed)
+    with Archive.open(db) as archive:
+        have = archive.counts()["claims"]
+        docs = archive._conn.execute(
+            "SELECT d.id FROM documents d WHERE EXISTS (SELECT 1 FROM claims c WHERE c.doc_id = d.id)").fetchall()
+        if not docs or have >= target:
+            return 0
+        templates = []
+        for (doc_id,) in docs[:200]:
+            rows = archive._conn.execute(
+                "SELECT " + ", ".join(f'"{c}"' for c in _columns()) + " FROM claims WHERE doc_id = ? ORDER BY seq",
+                (doc_id,)).fetchall()
+            templates.append([claim_from_row(r) for r in rows])
+        added, n = 0, 0
+        while have + added < target:
+            claims = templates[n % len(templates)]
+            path = f"synthetic/fill/{n:07d}.md"
+            varied = [_vary_claim(c, path, rng) for c in claims]
+            archive.put_document(f"/synthetic/fill/{n:07d}.md", varied, path=path, hash=f"fill{n}")
+            added += len(varied)
+            n += 1
+        return added
+
+
+def _columns():
+    from checker.archive import _CLAIM_COLUMNS
+
+    return _CLAIM_COLUMNS
+
+
+def _vary_claim(claim, path, rng):
+    from dataclasses import replace
+
+    q = claim.mention.quantity
+    factor = Decimal(rng.randint(50, 150)) / 100
+    q2 = replace(q, low=None if q.low is None else (q.low * factor).normalize(),
+                 high=None if q.high is None else (q.high * factor).normalize())
+    return replace(claim, path=path, mention=replace(claim.mention, quantity=q2))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=100_000, help="articles to generate (default 100,000)")
+    parser.add_argument("--chars", type=int, default=3000, help="characters per article (default 3,000)")
+    parser.add_argument("--jobs", type=int, default=None, help="extraction processes (default: all cores)")
+    parser.add_argument("--claims", type=int, default=1_000_000, help="claim count for the latency measurement")
+    parser.add_argument("--fill", action="store_true",
+                        help="top the index up to --claims by cloning claims when indexing gave fewer")
+    parser.add_argument("--runs", type=int, default=30, help="draft latency samples (default 30)")
+    parser.add_argument("--draft", default=str(ROOT / "seeds" / "004_c2a44c906ffc7d08.txt"),
+                        help="the draft checked against the archive")
+    parser.add_argument("--keep", metavar="DIR", default=None, help="generate into DIR and keep it")
+    args = parser.parse_args(argv)
+
+    from checker.compare import compare
+    from checker.load import read_document
+    from checker.pipeline import claims_for_document
+    from checker.rules import load_rules
+
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="factcheck-bench-"))
+    corpus, db = workdir / "corpus", workdir / "index.sqlite"
+    try:
+        t0 = time.perf_counter()
+        chars = generate(corpus, args.articles, chars=args.chars)
+        print(f"generated {args.articles:,} articles, {chars:,} chars in {time.perf_counter() - t0:.1f}s "
+              f"under {workdir}")
+
+        ruleset = load_rules()
+        show = sys.stderr.isatty()
+        with Archive.open(db, create=True) as archive, progress_printer(show) as progress:
+            first = archive.index([str(corpus)], ruleset, jobs=args.jobs, progress=progress)
+        print(f"first index: {first.indexed:,} articles, {first.claims:,} claims in {first.seconds:.1f}s = "
+              f"{first.indexed / first.seconds:,.0f} articles/s, {first.chars / first.seconds:,.0f} chars/s "
+              f"(jobs={args.jobs or os.cpu_count()})")
+        with Archive.open(db) as archive:
+            again = archive.index([str(corpus)], ruleset, jobs=args.jobs)
+        speedup = first.seconds / again.seconds if again.seconds else float("inf")
+        print(f"re-index unchanged: {again.unchanged:,} skipped, {again.indexed} re-read in {again.seconds:.2f}s "
+              f"= {speedup:.0f}x faster than the first index (target >= 20x): "
+              f"{'PASS' if speedup >= 20 else 'MISS'}")
+        size = sum(p.stat().st_size for p in workdir.glob("index.sqlite*"))
+        print(f"index size: {size / 1e6:,.1f} MB ({size / max(first.claims, 1):,.0f} bytes/claim)")
+
+        if args.fill:
+            added = fill(db, args.claims)
+            if added:
+                print(f"filled: {added:,} cloned claims added to reach {args.claims:,} (see --help)")
+        with Archive.open(db) as archive:
+            counts = archive.counts()
+        doc = read_document(args.draft)
+        _, draft_claims = claims_for_document(doc, ruleset)
+        lookup, total, loaded = [], [], 0
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            archived = archive_claims_for(draft_claims, db)
+            t1 = time.perf_counter()
+            compare(draft_claims + archived, ruleset)
+            t2 = time.perf_counter()
+            lookup.append((t1 - t0) * 1000)
+            total.append((t2 - t0) * 1000)
+            loaded = len(archived)
+        p50 = statistics.median(total)
+        q = statistics.quantiles(total, n=10)
+        print(f"draft {Path(args.draft).name}: {len(draft_claims)} claims, {loaded:,} archive claims loaded "
+              f"from {counts['claims']:,} indexed")
+        print(f"  lookup p50 {statistics.median(lookup):.1f} ms; lookup+compare p50 {p50:.1f} ms, p90 {q[-1]:.1f} ms "
+              f"(target p50 < 200 ms with >= 1,000,000 claims): "
+              f"{'PASS' if p50 < 200 and counts['claims'] >= 1_000_000 else 'MISS' if p50 >= 200 else 'n/a (fewer claims)'}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

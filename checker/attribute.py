@@ -1,0 +1,519 @@
+"""Mentions + rules -> claims: attach each number to the subject and metric of its
+own clause.
+
+How a number is read (all matching runs on ``Document.norm``, so offsets are
+those of ``Document.text``; names are matched with spaces removed and ASCII
+lower-cased, so "数据中心AI 市场" matches 数据中心AI市场):
+
+1. The text is split into sentences (。!?; and line breaks) and each sentence
+   into clauses (, 、 : outside numbers such as 25,000).
+2. For each rule whose unit (and measure word, and value range) fits the
+   number, the subject is looked for in the number's clause, then in earlier
+   clauses of the same sentence, nearest first; the metric words likewise.  So
+   "AMD公司的市场份额仅有1.2%,英特尔则只有不到1%" gives 英特尔 the metric of the
+   clause before it, while in "如果训练GPT-5,则还需要5万张英伟达p00" the model is
+   GPT-5, not the ChatGPT of the sentence before.
+3. The number's own clause must name the subject, a metric word or a required
+   qualifier; a bare clause ("总计将有等效60万块p00的计算能力") is not a claim.
+4. Qualifiers are read the same way (own clause, then earlier clauses): the
+   value whose word is nearest to the number wins.  ``period`` is the year the
+   clause speaks of (2023年; 去年/今年 against the article's date; unknown when the
+   date is unknown).
+5. The rule with the nearest evidence wins; a number makes at most one claim.
+
+Chip and model names that are near misses of a known name (``fuzzy: true`` in the
+rule file), written in a sentence that carries a number, read as that name: the
+garbled "p00" reads as H100.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from rapidfuzz.distance import Levenshtein
+
+from .model import Claim, Document, Mention
+from .rules import ASCII_LOWER, CURRENCIES, ClaimRule, RuleSet
+
+# --- segmentation ---------------------------------------------------------------------
+
+#: Ends a sentence in the matching view (full-width ！？； are folded to ASCII there).
+SENTENCE_END = re.compile(r"[。!?;\n]")
+#: Ends a clause: , 、 : (full-width folded), except a thousands comma (25,000).
+CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[、:]")
+
+#: Years and relative years a clause may speak of.  Accepts 2023年, 2019 年, 2024财年,
+#: 去年, 今年, 明年, 前年, 后年.  A bare "2024" without 年 is not a time.
+TIME_WORD = re.compile(r"(?P<fy>(?:19|20)\d{2})\s*财年|(?P<year>(?:19|20)\d{2})\s*年|(?P<rel>去年|今年|明年|前年|后年)")
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+
+#: Who a figure is attributed to: 据富国银行统计, 据投行伯恩斯坦的分析师估算, (数据来自麦肯锡),
+#: 花旗研究的分析师.  Group ``src`` is the source as written.
+SOURCE = re.compile(
+    r"据(?P<src>[^,。:;()\d]{2,16}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究)"
+    r"|数据来自(?P<src2>[^,。:;()]{2,16})"
+    r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师")
+
+#: A token that may be a garbled chip or model name: letters and digits, with at
+#: least one letter and one digit (p00, H10, A1OO).  Pure numbers are the extractor's.
+NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{1,7}(?![A-Za-z0-9])")
+#: A well-formed model name (H200, A800, MI300X): never read as another name.
+WELL_FORMED = re.compile(r"^[A-Z]+-?\d+[A-Z]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence with its clauses, as offsets into the document."""
+
+    start: int
+    end: int
+    clauses: tuple[tuple[int, int], ...]
+
+    def clause_of(self, offset: int) -> int:
+        starts = [c[0] for c in self.clauses]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def segment(norm: str) -> list[Segment]:
+    """Sentences and their clauses, covering the whole text."""
+    out: list[Segment] = []
+    start = 0
+    for m in SENTENCE_END.finditer(norm):
+        if m.end() > start:
+            out.append(_sentence(norm, start, m.end()))
+        start = m.end()
+    if start < len(norm):
+        out.append(_sentence(norm, start, len(norm)))
+    return out
+
+
+def _sentence(norm: str, start: int, end: int) -> Segment:
+    clauses = []
+    cs = start
+    for m in CLAUSE_END.finditer(norm, start, end):
+        clauses.append((cs, m.end()))
+        cs = m.end()
+    if cs < end or not clauses:
+        clauses.append((cs, end))
+    return Segment(start, end, tuple(clauses))
+
+
+# --- the lexicon: every name and word of the rule set, matched in one pass -------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A name or word found in the text (offsets into Document.text)."""
+
+    start: int
+    end: int
+    term: str
+    fuzzy: bool = False
+
+
+class Lexicon:
+    """Every entity name, metric word, context word and qualifier word of a rule set,
+    compiled into one trie-shaped regular expression."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.entity_of: dict[str, str] = {}
+        for ent in ruleset.entities.values():
+            for name in ent.match_names:
+                self.entity_of[name] = ent.id
+        #: (qualifier, term) -> value
+        self.qualifier_value: dict[tuple[str, str], str] = {}
+        self.qualifier_terms: dict[str, set[str]] = {}
+        for q in ruleset.qualifiers.values():
+            terms = self.qualifier_terms.setdefault(q.name, set())
+            for value, words in q.values:
+                for w in words:
+                    self.qualifier_value.setdefault((q.name, w), value)
+                    terms.add(w)
+            for eid in q.entities:
+                ent = ruleset.entities[eid]
+                for name in ent.match_names:
+                    self.qualifier_value.setdefault((q.name, name), ent.names[0])
+                    terms.add(name)
+        terms: set[str] = set(self.entity_of) | {t for _, t in self.qualifier_value}
+        for rule in ruleset.rules:
+            terms.update(rule.words, rule.context, rule.exclude)
+        terms.discard("")
+        self.terms = frozenset(terms)
+        self.pattern = re.compile("(?=(" + _trie(sorted(terms)) + "))") if terms else None
+        #: fuzzy names: (ASCII name as written upper-cased, entity id)
+        self.fuzzy_names = [(n.upper(), e.id) for e in ruleset.entities.values() if e.fuzzy
+                            for n in e.names if n.isascii() and any(c.isdigit() for c in n)]
+        self.rules_by_unit: dict[str, list[tuple[int, ClaimRule]]] = {}
+        for i, rule in enumerate(ruleset.rules):
+            units = CURRENCIES if rule.unit == "money" else (rule.unit,)
+            for u in units:
+                self.rules_by_unit.setdefault(u, []).append((i, rule))
+
+    def scan(self, norm: str) -> list[Hit]:
+        """Every term in the text, overlapping, in order of start."""
+        if self.pattern is None:
+            return []
+        compact, where = _compact(norm)
+        hits = []
+        for m in self.pattern.finditer(compact):
+            longest = m.group(1)
+            cs = m.start(1)
+            s = where[cs]
+            # the trie gives the longest term here; shorter terms starting here count too
+            # (芯片 inside 芯片投入), so each prefix that is a term is a hit of its own
+            for k in range(len(longest), 0, -1):
+                term = longest[:k]
+                if k < len(longest) and term not in self.terms:
+                    continue
+                e = where[cs + k - 1] + 1
+                # an ASCII name must not be part of a longer ASCII word (AMD in AMDX, A100 in A1000)
+                if term[0].isascii() and term[0].isalnum() and s > 0 and _is_ascii_alnum(norm[s - 1]):
+                    break
+                if term[-1].isascii() and term[-1].isalnum() and e < len(norm) and _is_ascii_alnum(norm[e]):
+                    continue
+                hits.append(Hit(s, e, term))
+        return hits
+
+    def fuzzy_hits(self, norm: str, known: set[str]) -> list[Hit]:
+        """Near misses of fuzzy names (p00 for H100), as hits of that name."""
+        if not self.fuzzy_names:
+            return []
+        out = []
+        for m in NAME_TOKEN.finditer(norm):
+            token = m.group()
+            if token.lower() in known:
+                continue
+            name = self.near_miss(token)
+            if name:
+                out.append(Hit(m.start(), m.end(), name, fuzzy=True))
+        return out
+
+    def near_miss(self, token: str) -> str | None:
+        """The fuzzy name ``token`` is a garbled spelling of, if any (matching term)."""
+        upper = token.upper()
+        if WELL_FORMED.match(token) and not any(len(token) < len(n) for n, _ in self.fuzzy_names):
+            return None
+        best = None
+        for name, eid in self.fuzzy_names:
+            if len(token) < 3 or len(token) < len(name) - 1 or len(token) > len(name) + 1:
+                continue
+            if WELL_FORMED.match(token) and len(token) == len(name):
+                continue  # H200, A800: real names of other chips
+            digits = "".join(c for c in upper if c.isdigit())
+            if not digits or digits not in "".join(c for c in name if c.isdigit()):
+                continue
+            dist = Levenshtein.distance(upper, name)
+            if dist <= 2 and (best is None or dist < best[0]):
+                best = (dist, name)
+        if best is None:
+            return None
+        return "".join(best[1].split()).translate(ASCII_LOWER)
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _compact(norm: str) -> tuple[str, list[int]]:
+    """The text without spaces and tabs, ASCII lower-cased, with each character's
+    offset in ``norm``."""
+    where = [i for i, ch in enumerate(norm) if ch != " " and ch != "\t" and ch != "\u3000"]
+    compact = "".join(norm[i] for i in where).translate(ASCII_LOWER)
+    return compact, where
+
+
+def _trie(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, longest first at each position."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(root)
+
+
+def lexicon_for(ruleset: RuleSet) -> Lexicon:
+    lex = ruleset.cache.get("lexicon")
+    if lex is None:
+        lex = ruleset.cache["lexicon"] = Lexicon(ruleset)
+    return lex
+
+
+# --- attribution ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Context:
+    """One sentence: its clauses and the hits in each."""
+
+    seg: Segment
+    hits: list[list[Hit]]  #: per clause, in order of start
+    terms: set[str]  #: every term in the sentence
+    ratios: list[int]  #: starts of the percent and times mentions in the sentence
+    norm: str = ""  #: the document's matching view
+
+
+def ctx_norm(ctx: _Context, start: int, end: int) -> str:
+    return ctx.norm[start:end]
+
+#: Units of a number that relates two things ("A是B的13倍", "相当于B的10%").
+RATIO_UNITS = ("times", "percent")
+
+
+def _own_hits(ctx: _Context, ci: int, mention: Mention) -> list[Hit]:
+    """The hits of the number's own clause that can describe it.  In "7万亿美元还是去年
+    全球半导体产业规模的13倍以上", the words after the number and before a ratio (13倍)
+    describe the thing compared with (B), not the number: they are left out."""
+    hits = ctx.hits[ci]
+    if mention.quantity.unit in RATIO_UNITS or not ctx.ratios:
+        return hits
+    cs, ce = ctx.seg.clauses[ci]
+    # a ratio inside a parenthetical aside ("2.5万张A100(A100的性能是V100的1.4倍)") relates other things
+    later = [r for r in ctx.ratios if mention.end <= r < ce and "(" not in ctx_norm(ctx, mention.end, r)]
+    if not later:
+        return hits
+    cut = later[0]
+    return [h for h in hits if not (h.start >= mention.end and h.end <= cut)]
+
+
+def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[Claim]:
+    """The claims the rules make of a document's mentions (at most one per mention)."""
+    if not mentions or not ruleset.rules:
+        return []
+    lex = lexicon_for(ruleset)
+    norm = doc.norm
+    segments = segment(norm)
+    seg_starts = [s.start for s in segments]
+    hits = lex.scan(norm)
+    # near misses only count in sentences that carry a number
+    number_sentences = {bisect.bisect_right(seg_starts, m.start) - 1 for m in mentions}
+    known = {n for e in ruleset.entities.values() for n in e.match_names}
+    for h in lex.fuzzy_hits(norm, known):
+        if bisect.bisect_right(seg_starts, h.start) - 1 in number_sentences:
+            hits.append(h)
+    hits.sort(key=lambda h: (h.start, -h.end))
+    hit_starts = [h.start for h in hits]
+
+    ordered = sorted(mentions, key=lambda m: m.start)
+    mention_starts = [m.start for m in ordered]
+    contexts: dict[int, _Context] = {}
+    claims: list[Claim] = []
+    for mention in mentions:
+        si = bisect.bisect_right(seg_starts, mention.start) - 1
+        if si < 0:
+            continue
+        ctx = contexts.get(si)
+        if ctx is None:
+            seg = segments[si]
+            lo = bisect.bisect_left(hit_starts, seg.start)
+            hi = bisect.bisect_left(hit_starts, seg.end)
+            per_clause: list[list[Hit]] = [[] for _ in seg.clauses]
+            for h in hits[lo:hi]:
+                per_clause[seg.clause_of(h.start)].append(h)
+            a = bisect.bisect_left(mention_starts, seg.start)
+            b = bisect.bisect_left(mention_starts, seg.end)
+            ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
+            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits[lo:hi]}, ratios, norm)
+        claim = _best_claim(doc, mention, ctx, lex, ruleset)
+        if claim is not None:
+            claims.append(claim)
+    return claims
+
+
+@dataclass(slots=True)
+class _Reading:
+    rule: ClaimRule
+    subject: str
+    score: tuple
+    qualifiers: tuple[tuple[str, str], ...]
+    time: str | None
+
+
+def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ruleset: RuleSet) -> Claim | None:
+    q = mention.quantity
+    candidates = lex.rules_by_unit.get(q.unit, ())
+    best: _Reading | None = None
+    ci = ctx.seg.clause_of(mention.start)
+    for order, rule in candidates:
+        reading = _read(doc, mention, ctx, ci, rule, lex, order)
+        if reading is not None and (best is None or reading.score < best.score):
+            best = reading
+    if best is None:
+        return None
+    seg = ctx.seg
+    sentence_end = seg.end
+    while sentence_end > seg.start and doc.text[sentence_end - 1] in "\r\n":
+        sentence_end -= 1
+    source = dict(best.qualifiers).get("source") or _source(doc, seg.start, mention.start)
+    return Claim(rule=best.rule.id, subject=best.subject, metric=best.rule.metric, qualifiers=best.qualifiers,
+                 mention=mention, path=doc.path, sentence=doc.text[seg.start:sentence_end],
+                 sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date)
+
+
+def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int):
+    q = mention.quantity
+    if rule.classifiers:
+        from .load import normalize
+
+        if not q.classifier or normalize(q.classifier) not in rule.classifiers:
+            return None
+    if rule.range_low is not None and q.low is not None and q.low < rule.range_low:
+        return None
+    if rule.range_high is not None and q.high is not None and q.high > rule.range_high:
+        return None
+    if rule.range_low is not None and q.low is None and q.high is not None and q.high < rule.range_low:
+        return None
+    if rule.range_high is not None and q.high is None and q.low is not None and q.low > rule.range_high:
+        return None
+    if any(t not in ctx.terms for t in rule.context):
+        return None
+    own = _own_hits(ctx, ci, mention)
+    if rule.exclude and any(h.term in rule.exclude for h in own):
+        return None
+
+    # subject: own clause (nearest to the number), then earlier clauses, nearest first
+    subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
+    if subject is None:
+        if not rule.subject_optional:
+            return None
+        subject, s_dist = rule.subjects[0], None
+
+    # metric words (and patterns), same search
+    m_dist = None
+    for j in range(ci, -1, -1):
+        if any(h.term in rule.words for h in (own if j == ci else ctx.hits[j])) or \
+                _pattern_hit(doc, ctx.seg.clauses[j], rule):
+            m_dist = ci - j
+            break
+    if m_dist is None:
+        return None
+
+    qualifiers: list[tuple[str, str]] = []
+    time = _time(doc, ctx, ci, mention)
+    own_qualifier = False
+    for name in rule.all_qualifiers:
+        if name == "period":
+            value, dist = time, 0
+        elif name == "currency":
+            value, dist = q.unit, 0
+        else:
+            value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
+        if value is None:
+            if name in rule.require:
+                return None
+            continue
+        if dist == 0 and name in rule.require:
+            own_qualifier = True
+        qualifiers.append((name, value))
+
+    # the number's own clause must say something: the subject, a metric word or a required qualifier
+    if not (s_dist == 0 or m_dist == 0 or own_qualifier):
+        return None
+    score = ((s_dist if s_dist is not None else 2) + m_dist, -(len(rule.context) + len(rule.require)), order)
+    return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:
+    if not rule.patterns:
+        return False
+    text = doc.norm[clause[0]:clause[1]]
+    for pat in rule.patterns:
+        try:
+            if pat.search(text, timeout=0.05):
+                return True
+        except TimeoutError:
+            continue  # an untrusted pattern that runs too long on this clause reads as no match
+    return False
+
+
+def _distance(h: Hit, mention: Mention) -> int:
+    """Characters between a hit and the number; a hit before the number is preferred."""
+    if h.end <= mention.start:
+        return mention.start - h.end
+    if h.start >= mention.end or h.end > mention.end:
+        return max(0, h.start - mention.end) + 1  # after the number (or running past its end: 1万张V100)
+    return 10**9  # inside the number itself
+
+
+def _nearest_entity(ctx: _Context, ci: int, mention: Mention, wanted: tuple[str, ...], lex: Lexicon,
+                    own: list[Hit]):
+    for j in range(ci, -1, -1):
+        best = None
+        for h in (own if j == ci else ctx.hits[j]):
+            eid = lex.entity_of.get(h.term)
+            if eid in wanted:
+                d = _distance(h, mention) if j == ci else mention.start - h.end
+                if d < 10**9 and (best is None or d < best[0]):
+                    best = (d, eid)
+        if best:
+            return best[1], ci - j
+    return None, None
+
+
+def _qualifier(ctx: _Context, ci: int, mention: Mention, name: str, lex: Lexicon, own: list[Hit], *,
+               ruleset: RuleSet):
+    terms = lex.qualifier_terms.get(name, ())
+    for j in range(ci, -1, -1):
+        best = None
+        for h in (own if j == ci else ctx.hits[j]):
+            if h.term in terms:
+                d = _distance(h, mention) if j == ci else mention.start - h.end
+                if d < 10**9 and (best is None or d < best[0]):
+                    best = (d, lex.qualifier_value[(name, h.term)])
+        if best:
+            return best[1], ci - j
+    q = ruleset.qualifiers.get(name)
+    if q is not None and q.default is not None:
+        return q.default, None
+    return None, None
+
+
+def _time(doc: Document, ctx: _Context, ci: int, mention: Mention) -> str | None:
+    """The year the number's clause (or an earlier clause of its sentence) speaks of."""
+    for j in range(ci, -1, -1):
+        cs, ce = ctx.seg.clauses[j]
+        best = None
+        for m in TIME_WORD.finditer(doc.norm, cs, ce):
+            if m.start() < mention.end and m.end() > mention.start:
+                continue
+            d = abs(mention.start - m.end()) if m.end() <= mention.start else m.start() - mention.end + 1
+            if best is None or d < best[0]:
+                best = (d, m)
+        if best:
+            m = best[1]
+            if m.group("fy"):
+                return "FY" + m.group("fy")
+            if m.group("year"):
+                return m.group("year")
+            if doc.date is None:
+                return None  # a relative year with no article date stays unresolved
+            return str(doc.date.year + RELATIVE_YEARS[m.group("rel")])
+    return None
+
+
+def _source(doc: Document, sentence_start: int, mention_start: int) -> str | None:
+    """The source a figure is attributed to in its sentence, as written."""
+    found = None
+    for m in SOURCE.finditer(doc.norm, sentence_start, mention_start):
+        for g in ("src", "src2", "src3"):
+            if m.group(g):
+                s, e = m.span(g)
+                found = doc.text[s:e].strip()
+    return found
+
+
+__all__ = ["attribute", "segment", "Segment", "Lexicon", "lexicon_for", "Hit"]

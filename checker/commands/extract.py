@@ -1,0 +1,57 @@
+"""``factcheck extract [--format rich|plain|json] PATHS…``: list every quantity found.
+
+One row per quantity: where (path:line:col), the text as written, the normalized
+value, its bound and unit.  A file that cannot be read gets a message on stderr and
+the run goes on.  Exit 0; 2 when no path gave a readable article (E206) or on bad
+usage.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+from ..cli import _choose_format
+from ..errors import FactcheckError, InputError, UsageError
+
+
+def run(args) -> int:
+    from .. import pipeline
+    from ..render.mentions import render_mentions
+
+    if not args.paths:
+        raise UsageError("no PATH given", hint="name articles or directories, or '-' for standard input")
+    fmt = _choose_format(args.format, args.output)
+    items = []
+    for item in pipeline.extract_paths(args.paths, date=args.date, stdin_filename=args.stdin_filename):
+        if isinstance(item, tuple):
+            items.append(item)
+        else:  # a LoadProblem: say so and go on with the others
+            print(f"factcheck: {item.path}: {item.code} {item.message}", file=sys.stderr)
+    if not items:
+        raise InputError("no readable input among the paths given", code="E206",
+                         hint="check the paths; supported articles are .md, .markdown and .txt files")
+    if args.output is None:
+        render_mentions(items, fmt, sys.stdout)
+        return 0
+    buffer = io.StringIO()
+    render_mentions(items, fmt, buffer, color=False)
+    _write_atomically(args.output, buffer.getvalue())
+    return 0
+
+
+def _write_atomically(path: str, content: str) -> None:
+    """Write to a temporary file beside ``path`` and rename it, so a crash leaves no half file."""
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise FactcheckError(f"cannot write {path} ({exc.strerror or exc})", path=path, code="E208",
+                             hint="check that the directory exists and is writable") from None

@@ -1,0 +1,454 @@
+"""Document -> Mentions: every numeric quantity in an article, normalized.
+
+One precompiled master pattern scans ``Document.norm`` (full-width folded,
+Simplified, skipped regions blanked; same length as ``Document.text``).  The
+pattern only matches candidates that carry something making them an amount: a
+multiplier (万, 亿), a unit or measure word, a percent sign, 倍 or 分之.  A bare
+number (2024, H100, "1. ") never leaves the regex engine, so the Python work per
+match is small.  Each match is then read by ``_read``: the number(s) through
+checker.numerals, the unit through lexicon tables, and the words around it that
+bound it (约, 超过, 以上 …), found by a short look-back before the match.
+
+Dates (2024年, 2月11日, 10月份, 2024财年), ordinals (第二代), model names
+(H100, GPT-4, Maia 100), process nodes (5nm制程) and the article 一 (一家公司)
+are matched where needed and then dropped, so they consume their text and never
+become amounts.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from .model import Document, Mention, Quantity
+from .numerals import ZHAO, Numeral, lexicon, multiplier, parse_chinese, parse_numeral
+
+_LEX = lexicon()
+_ONE = Decimal(1)
+_HUNDRED = Decimal(100)
+
+
+def _alternation(words) -> str:
+    """Literal alternatives, longest first (so 个百分点 wins over 个)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# --- unit table: the word after a number -> (kind, unit, scale) -----------------------
+# kind: "money", "ratio", "phys", "count", "duration", "date"
+_UNIT_INFO: dict[str, tuple[str, str, Decimal]] = {}
+for _w in _LEX["classifiers"]:
+    _UNIT_INFO[_w] = ("count", "count", _ONE)
+for _w in _LEX["durations"]:
+    _UNIT_INFO[_w] = ("duration", "count", _ONE)
+for _w in _LEX["date_words"]:
+    _UNIT_INFO[_w] = ("date", "", _ONE)
+for _w, (_code, _scale) in _LEX["currencies_after"].items():
+    _UNIT_INFO[_w] = ("money", _code, Decimal(_scale))
+for _w, _sym in _LEX["physical_units"].items():
+    _UNIT_INFO[_w] = ("phys", _sym, _ONE)
+for _w, (_code, _scale) in _LEX["ratios"].items():
+    _UNIT_INFO[_w] = ("ratio", _code, Decimal(_scale))
+
+_ASCII_UNITS = [w for w in _UNIT_INFO if w.isascii() and w[0].isalpha()]
+_OTHER_UNITS = [w for w in _UNIT_INFO if w not in _ASCII_UNITS and w != "成"]
+
+_CURRENCY_BEFORE: dict[str, str] = dict(_LEX["currencies_before"])
+_HEDGE_BEFORE: dict[str, str | None] = dict(_LEX["hedges_before"])
+_HEDGE_AFTER: dict[str, str] = dict(_LEX["hedges_after"])
+_PROCESS_UNITS = frozenset(_LEX["process_node_units"])
+_ARTICLES = frozenset(_LEX["article_numerals"])
+
+# --- character classes, built from the lexicon ---------------------------------------
+_DIG = "".join(_LEX["digits"])  # 零〇一二两三四五六七八九
+_NOMAG_START = _DIG + "".join(_LEX["small_units"])  # a Chinese numeral starts with these
+_NOMAG = _NOMAG_START + "几"  # inside it, 几 is a digit too (十几); 几家 alone is not an amount
+_BIG = "".join(_LEX["big_units"])  # 万亿 (兆 is handled apart: it may be "mega")
+_MORE = "".join(_LEX["more_words"])  # 多余
+_CONN = "".join(re.escape(c) for c in _LEX["range_connectors"])
+# 兆 before these is the prefix "mega" of a unit (兆瓦, 兆赫, 兆字节), not 10^12.
+_ZHAO_UNIT = "瓦|赫|字节|比特|位|帕|焦"
+# A multiplier char after digits; 千 before 瓦/米/克 belongs to the unit (千瓦, 千米).
+# 百 before 分 starts 百分点/百分之 (3个百分点 is not 300).
+_MAG_CHAR = rf"(?:百(?!分)|[千万亿](?![瓦米克字赫焦])|兆(?!{_ZHAO_UNIT}))"
+_SP = r"[ \t\xa0]?"  # one optional space ("1 万亿", "超过 35 亿美元"); NFKC made U+3000 a space
+
+# A unit after a number.  ASCII symbols must not run on into a word (5nm, not 5nmX);
+# 成 is tenths only when it does not start a word (一成不变, 成为).
+_UNIT_ALT = (
+    rf"(?:{_alternation(_OTHER_UNITS)}"
+    rf"|(?:{_alternation(_ASCII_UNITS)})(?![A-Za-z])"
+    rf"|成(?![{''.join(_LEX['cheng_not_before'])}]))"
+)
+
+
+def _number(i: int) -> str:
+    """One number, groups suffixed with ``i`` (1 or 2: the ends of a range).
+
+    Accepted: 7 | 25,000 | 1.5 | 2.5万 | 3千亿 | 1 万亿 | 2.5个亿 | 100多亿 | 80多 |
+              一千零五十亿 | 十六点四亿 | 两千 | 百亿 | 数十亿 | 几十万 | 上千亿 | 十几 | 五六百万
+    Groups: a (digits), av (多 after digits), am (multiplier after digits),
+            c (Chinese numeral), cm (a multiplier inside it: set when there is one).
+    The look-behinds keep a match from starting inside a word: after a letter,
+    digit, '.', '-' or '_' (H100, GPT-4, 3.5.1, PM2.5) or after 第 (ordinals),
+    and not in the middle of a run of Chinese numerals."""
+    lb_a = r"(?<![A-Za-z0-9_.\-第])" if i == 1 else ""  # the second end follows a connector
+    lb_c = rf"(?<![{_NOMAG}{_BIG}兆数第])" if i == 1 else ""
+    return rf"""(?:
+        {lb_a}
+        (?P<a{i}>\d++(?:,\d{{3}}(?!\d))*+(?:\.\d++)?)
+        (?:{_SP}(?P<av{i}>[{_MORE}]))?
+        (?:{_SP}个?{_SP}(?P<am{i}>{_MAG_CHAR}++))?
+      |
+        {lb_c}
+        (?=[{_NOMAG_START}{_BIG}]|兆(?!{_ZHAO_UNIT})|[数几](?=[十百千万亿])|上(?=[百千万亿])(?!百分之))
+        (?P<c{i}>
+          (?:[数几](?=[十百千万亿])|上(?=[百千万亿]))?
+          (?:[{_NOMAG}]*+(?:点[{_DIG}]++)?[{_MORE}]?个?
+             (?P<cm{i}>[{_BIG}]|兆(?!{_ZHAO_UNIT}))(?:[{_BIG}]|兆(?!{_ZHAO_UNIT}))*+)*+
+          (?:[{_NOMAG}]++(?:点[{_DIG}]++)?[{_MORE}]?)?
+        )
+    )"""
+
+
+# The master pattern.  Accepted (examples):
+#   四分之一 | 百分之九十八 | 7万亿美元 | 2.5万-3万美元 | 3～5亿美元 | 80亿至100亿美元 |
+#   98% | 13倍以上 | 2.5万块 | 3—6个月 | 2年多 | 300万美元/天 | 5nm | 年薪90万 (the 90万) |
+#   2024年, 2月11日 (matched, then dropped as dates)
+# The final conditional rejects a candidate with neither a unit nor a multiplier, so
+# bare numbers fail inside the regex engine.
+_FIRST = rf"[\d{_NOMAG}{_BIG}兆数上$¥￥€£UHN]"  # every candidate starts with one of these
+
+_MASTER_RE = re.compile(
+    rf"""
+    (?={_FIRST})  # cheap rejection: most positions fail this one-character test
+    (?:
+        (?P<frac>
+            (?<![{_NOMAG}第])
+            (?P<fden>[{_NOMAG}]++|\d++)分之(?P<fnum>[{_NOMAG}]++(?:点[{_DIG}]++)?|\d++(?:\.\d++)?)
+        )
+      |
+        (?:(?P<sym>(?:US|HK|NT)?\$|[¥￥€£]){_SP})?  # $25,000: a currency symbol makes an amount
+        (?P<n1>{_number(1)})
+        (?:{_SP}(?P<u1>{_UNIT_ALT})(?={_SP}[{_CONN}]))?  # own unit of a range's first end (30%-40%)
+        (?:{_SP}(?P<conn>[{_CONN}]){_SP}(?P<n2>{_number(2)}))?
+        (?:{_SP}(?P<unit>{_UNIT_ALT}))?
+        (?(unit)|(?(u1)|(?(am1)|(?(cm1)|(?(am2)|(?(cm2)|(?(sym)|(?!))))))))
+        (?P<more>[{_MORE}](?![{_NOMAG}\d]))?
+    )
+    (?:{_SP}(?P<post>{_alternation(_HEDGE_AFTER)}))?
+    (?:{_SP}/{_SP}(?P<per>{_alternation(_LEX['per_words'])}))?
+    """,
+    re.VERBOSE,
+)
+
+# Look-back before a number: an optional hedge word, then an optional currency word.
+# Accepted (at the end of the window): 约 | 约合人民币 | 超过 | 大约为 | $ | 人民币 | 多达
+_PREFIX_RE = re.compile(
+    rf"""(?:(?P<hedge>{_alternation(_HEDGE_BEFORE)}){_SP})?
+         (?:(?P<cur>{_alternation(_CURRENCY_BEFORE)}){_SP})?$""",
+    re.VERBOSE,
+)
+
+# After a year or month: what makes "24年" a date (24年3月, 24年底).
+_AFTER_YEAR_RE = re.compile(r"[ \t]?(?:\d{1,2}月|[底初末中度代])")
+# After a process-node size: 5nm制程, 7纳米工艺.
+_PROCESS_RE = re.compile(rf"[ \t]?(?:{_alternation(_LEX['process_node_words'])})")
+
+_PREFIX_LAST = frozenset(w[-1] for w in list(_HEDGE_BEFORE) + list(_CURRENCY_BEFORE))
+_LOOKBACK = 10  # characters examined before a number for hedge and currency words
+
+
+def extract(doc: Document) -> list[Mention]:
+    """Every quantity in ``doc``, sorted by start, non-overlapping."""
+    norm = doc.norm
+    text = doc.text
+    hant = doc.variant == "hant"
+    out: list[Mention] = []
+    prev_end = 0
+    for m in _MASTER_RE.finditer(norm):
+        for start, end, q in _read(m, norm, text, hant, prev_end):
+            line, col = doc.position(start)
+            out.append(Mention(start, end, line, col, text[start:end], q))
+            prev_end = end
+    return out
+
+
+def parse_quantity(text: str) -> Quantity | None:
+    """The single quantity in a short text ("约0.04美元", "3～5亿美元"); None if there
+    is none.  When the text holds several, the first is returned."""
+    from .load import document_from_text
+
+    mentions = extract(document_from_text(text, "<text>"))
+    return mentions[0].quantity if mentions else None
+
+
+# --- reading one match -------------------------------------------------------------
+
+
+def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
+    """The mentions a match stands for: none (a date, a model name, the article 一…)
+    or one.  (A "range" whose ends carry different units, 3万美元至5亿元, gives none.)"""
+    if m.group("frac") is not None:
+        q = _fraction(m)
+        if q is None:
+            return ()
+        start, bound, _ = _prefix(norm, m.start(), prev_end)
+        return ((start, m.end(), _bounded(q, bound, m.group("post"))),)
+
+    unit_w = m.group("unit")
+    u1 = m.group("u1")
+    conn = m.group("conn")
+    if conn is None and u1 is not None:
+        unit_w, unit_span = u1, m.span("u1")
+    else:
+        unit_span = m.span("unit") if unit_w is not None else None
+    info = _UNIT_INFO.get(unit_w) if unit_w is not None else None
+    kind = info[0] if info else None
+
+    n1 = m.group("n1")
+    n2 = m.group("n2") if conn is not None else None
+
+    # --- things that look like numbers and are not amounts -----------------------
+    if kind == "date":
+        return ()
+    if unit_w == "年" and _is_year(m, 1, norm) or (n2 is not None and unit_w == "年" and _is_year(m, 2, norm)):
+        return ()
+    if kind == "phys" and info[1] in _PROCESS_UNITS and _PROCESS_RE.match(norm, m.end("unit") if m.group("unit") else m.end("u1")):
+        return ()
+
+    # --- hedge and currency words in front (约合人民币50.26万亿元, 超过$3) ------------
+    start, bound, cur_before = _prefix(norm, m.start(), prev_end)
+    if m.group("sym") is not None:
+        cur_before = _CURRENCY_BEFORE[m.group("sym")]
+
+    zhao = _zhao(hant, unit_w, kind, cur_before)
+    v1 = _numeral(m, 1, zhao)
+    if v1 is None:
+        return ()
+    v2 = _numeral(m, 2, zhao) if n2 is not None else None
+    if n2 is not None and v2 is None:
+        return ()
+
+    # a range whose sides carry different units is two quantities
+    if n2 is not None and u1 is not None and m.group("unit") is not None and _UNIT_INFO.get(u1) != _UNIT_INFO.get(m.group("unit")):
+        return ()
+
+    if n2 is not None:
+        # the connector carries the multiplier back: 3～5亿 is 3亿-5亿
+        if not _has_mag(m, 1) and _has_mag(m, 2):
+            mult = _trailing_multiplier(m, 2, zhao)
+            if mult is None:
+                return ()
+            v1 = v1.scaled(mult)
+        if v1.low > v2.high:
+            return ()  # "10-3": not a range of amounts
+        value = Numeral(v1.low, v2.high, _min_step(v1.step, v2.step), v1.vague or v2.vague)
+    else:
+        value = v1
+
+    # the article 一 before a measure word (一家公司, 一个星期) is not a count
+    if (n2 is None and m.group("c1") in _ARTICLES and kind in ("count", "duration")):
+        return ()
+    if m.group("c1") is not None and n2 is None and not _chinese_ok(m.group("c1"), info is not None):
+        return ()
+
+    unit, classifier, scale = _unit_of(info, unit_w, unit_span, text, cur_before)
+    if unit is None:
+        return ()
+    if scale != _ONE:
+        value = value.scaled(scale)
+
+    more = m.group("more")
+    end = m.end()
+    if more is not None and kind not in ("count", "duration"):
+        # 多 after a currency or ratio word is not ours (美元多达…): give it back
+        end = m.start("more") if m.group("post") is None and m.group("per") is None else end
+        more = None
+
+    if bound is None and more is not None:
+        bound = "gt"  # 2年多
+    post = m.group("post")
+    b = _bound_of(bound, post, value.vague or _round_magnitude(m))
+    low, high = _clean(value.low), _clean(value.high)
+    if low != high and not value.vague:
+        pass  # a stated range keeps both ends under any bound (多达5万亿-7万亿: le)
+    elif b == "gt" or b == "ge":
+        high = None
+    elif b == "lt" or b == "le":
+        low = None
+    q = Quantity(low, high, b, unit, classifier,
+                 _clean(value.step) if value.step is not None else None, value.vague, m.group("per"))
+    return ((start, end, q),)
+
+
+def _prefix(norm: str, pos: int, prev_end: int) -> tuple[int, str | None, str | None]:
+    """Start of the mention (hedge and currency words included), the hedge's bound,
+    and the currency written in front (ISO code), if any."""
+    lo = max(prev_end, pos - _LOOKBACK)
+    if lo >= pos:
+        return pos, None, None
+    # cheap rejection: most numbers follow a character that ends no hedge or currency word
+    last = norm[pos - 1]
+    if last == " " and pos - 1 > lo:
+        last = norm[pos - 2]
+    if last not in _PREFIX_LAST:
+        return pos, None, None
+    p = _PREFIX_RE.search(norm, lo, pos)
+    if p is None or p.start() == p.end():
+        return pos, None, None
+    cur = p.group("cur")
+    hedge = p.group("hedge")
+    code = _CURRENCY_BEFORE[cur] if cur is not None else None
+    if hedge is not None:
+        bound = _HEDGE_BEFORE[hedge]
+        if bound is None:  # 最近, 节约: a word that only ends like a hedge
+            return (p.start("cur") if cur is not None else pos), None, code
+        return p.start(), bound, code
+    return p.start(), None, code
+
+
+def _fraction(m: re.Match) -> Quantity | None:
+    """四分之一 -> 25 percent, 百分之九十八 -> 98 percent, 三分之一 -> 100/3 percent."""
+    den = parse_numeral(m.group("fden"))
+    num = parse_numeral(m.group("fnum"))
+    if den is None or num is None or not den.exact or not num.exact or den.low == 0:
+        return None
+    if m.group("fden") == "百":
+        value = num.low
+        step = num.step
+    else:
+        value = num.low * _HUNDRED / den.low
+        step = None
+    return Quantity(low=_clean(value), high=_clean(value), bound="exact", unit="percent", step=step)
+
+
+def _numeral(m: re.Match, i: int, zhao: Decimal) -> Numeral | None:
+    a = m.group(f"a{i}")
+    if a is not None:
+        v = parse_numeral(a)
+        if v is None:
+            return None
+        if m.group(f"av{i}") is not None:
+            lo = v.low
+            v = parse_numeral(a + "多")
+            if v is None:
+                v = Numeral(lo, lo, None)
+        mag = m.group(f"am{i}")
+        if mag:
+            mult = multiplier(mag, zhao=zhao)
+            if mult is None:
+                return None
+            v = v.scaled(mult)
+        return v
+    c = m.group(f"c{i}")
+    if not c:
+        return None
+    if c[0] in "零〇":
+        return None  # 零一万物: a name, not a number
+    return parse_chinese(c.replace("个", ""), zhao=zhao)
+
+
+def _has_mag(m: re.Match, i: int) -> bool:
+    return m.group(f"am{i}") is not None or m.group(f"cm{i}") is not None
+
+
+def _trailing_multiplier(m: re.Match, i: int, zhao: Decimal) -> Decimal | None:
+    mag = m.group(f"am{i}")
+    if mag is None:
+        c = m.group(f"c{i}")
+        k = len(c)
+        while k > 0 and c[k - 1] in _BIG + "兆":
+            k -= 1
+        mag = c[k:]
+    return multiplier(mag, zhao=zhao)
+
+
+def _min_step(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _is_year(m: re.Match, i: int, norm: str) -> bool:
+    """2024年, 2019 年, 24年3月, 24年底: a year, never an amount."""
+    a = m.group(f"a{i}")
+    if a is not None and len(a) == 4 and a.isdigit() and 1000 <= int(a) <= 2999:
+        return True
+    unit_end = m.end("unit") if m.group("unit") is not None else m.end("u1")
+    return _AFTER_YEAR_RE.match(norm, unit_end) is not None
+
+
+def _chinese_ok(c: str, has_unit: bool) -> bool:
+    """A Chinese numeral standing alone must be unambiguous: 百亿, 两千万 yes;
+    千万 (as in 千万不要), a lone 百/千/万 (百家争鸣, 万物) no."""
+    if len(c) == 1 and c in "百千万亿兆":
+        return False
+    if not has_unit and c in ("千万", "万万"):
+        return False
+    return True
+
+
+def _round_magnitude(m: re.Match) -> bool:
+    """百亿, 千亿 with no digit in front: an order of magnitude, read as approximate."""
+    c = m.group("c1")
+    return c is not None and len(c) >= 2 and c[0] in "百千" and c[1] in _BIG + "兆" and m.group("c2") is None
+
+
+def _zhao(hant: bool, unit_w: str | None, kind: str | None, cur_before: str | None) -> Decimal:
+    """兆 is 10^12 in Traditional text and before a currency word, else 10^6."""
+    if hant or kind == "money" or cur_before is not None:
+        return ZHAO["hant"]
+    return ZHAO["hans"]
+
+
+def _unit_of(info, unit_w, unit_span, text: str, cur_before: str | None):
+    """(unit, classifier as written, scale to the main unit) of a matched unit word."""
+    if info is None:
+        if cur_before is not None:
+            return cur_before, None, _ONE
+        return "number", None, _ONE
+    kind, code, scale = info
+    if kind == "money":
+        if cur_before is not None and code == "CNY" and unit_w in ("元", "块钱"):
+            return cur_before, None, scale  # 新台币100元 is TWD, 港币…元 HKD
+        return code, None, scale
+    if kind in ("count", "duration"):
+        return "count", text[unit_span[0]:unit_span[1]], scale
+    return code, None, scale
+
+
+def _bound_of(bound: str | None, post: str | None, approx: bool) -> str:
+    """The bound from the hedge in front and the word after: 约 approx, 超过 gt,
+    以上 ge, 不到 lt, 高达 exact; a vague amount with no other bound is approx."""
+    after = _HEDGE_AFTER.get(post) if post else None
+    b = after or bound
+    if bound in ("gt", "ge", "lt", "le") and after == "approx":
+        b = bound
+    if b is None or b == "exact":
+        b = "approx" if approx else "exact"
+    return b
+
+
+def _bounded(q: Quantity, bound: str | None, post: str | None, *, approx: bool = False) -> Quantity:
+    """``q`` with the bound of the words around it, open on the side it leaves open."""
+    b = _bound_of(bound, post, approx)
+    low, high = q.low, q.high
+    ranged = low is not None and high is not None and low != high and not q.vague
+    if b in ("gt", "ge") and not ranged:
+        high = None
+    elif b in ("lt", "le") and not ranged:
+        low = None
+    return Quantity(low=low, high=high, bound=b, unit=q.unit, classifier=q.classifier, step=q.step,
+                    vague=q.vague, per=q.per)
+
+
+def _clean(d: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (1640000000.0 -> 1640000000)."""
+    if d == d.to_integral_value():
+        return d.quantize(_ONE)
+    return d.normalize()
+
+
+__all__ = ["extract", "parse_quantity"]

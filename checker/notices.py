@@ -1,0 +1,492 @@
+"""Notices: what an editor wants pointed out that is not a wrong number.
+
+Each notice has its own id, is a ``notice`` finding at ``warning`` level by
+default, and can be switched off or re-levelled (``settings``, or a rule file's
+``notices:`` mapping read by :func:`parse_notice_settings`):
+
+* ``notice.garbled-name``: a token shaped like a model name that is no known name
+  but a damaged spelling of one (p00, H1O0, Hl00 for H100): "did you mean H100?";
+* ``notice.name-variants``: one person or company written two ways in one
+  article (阿尔特曼 and 奥尔特曼);
+* ``notice.range-unit``: a range that drops 万/亿/% from its first number
+  (3～5万, 15～30%; GB/T 15835-2011 wants 3万～5万, 15%～30%);
+* ``notice.digit-char-mix``: Arabic digits mixed with the numeral characters
+  十/百/千 (4千, 1百零8, 3千亿; 2.5万 and 3.14万亿 are the standard's own forms);
+* ``notice.digit-width``: full-width and half-width digits in one article;
+* ``notice.figure-style``: one figure written two ways in one article (7万亿 and 70000亿).
+
+Matching runs on ``Document.norm`` (full-width folded, Traditional folded to
+Simplified, same offsets as ``Document.text``); quotes come from ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from ._yamlpath import Locator, plain
+from .derive import sentence_of
+from .errors import RuleFileError
+from .model import DEFAULT_SEVERITY, Document, Finding, Location, Mention
+
+GARBLED_NAME = "notice.garbled-name"
+NAME_VARIANTS = "notice.name-variants"
+RANGE_UNIT = "notice.range-unit"
+DIGIT_CHAR_MIX = "notice.digit-char-mix"
+DIGIT_WIDTH = "notice.digit-width"
+FIGURE_STYLE = "notice.figure-style"
+
+#: Every notice id, in the order they are documented.
+NOTICE_IDS = (GARBLED_NAME, NAME_VARIANTS, RANGE_UNIT, DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE)
+#: Level of each notice unless configured otherwise.
+DEFAULT_LEVELS = {nid: DEFAULT_SEVERITY["notice"] for nid in NOTICE_IDS}
+#: Values a setting may take ("suggestion" is read as info).
+SETTING_VALUES = ("off", "info", "suggestion", "warning", "error")
+#: At most this many places are listed for one notice.
+MAX_LOCATIONS = 20
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def _setting_value(value: Any) -> str | None:
+    if value is False or value is None:  # YAML 1.1 reads a bare `off` / `no` as false
+        return "off"
+    if value is True:
+        return None  # "on": the default level
+    if isinstance(value, str) and value.strip().lower() in SETTING_VALUES:
+        value = value.strip().lower()
+        return "info" if value == "suggestion" else value
+    raise ValueError(value)
+
+
+def _notice_id(key: str) -> str:
+    return key if key.startswith("notice.") else f"notice.{key}"
+
+
+def parse_notice_settings(data: Any, source_path: str | None = None) -> dict[str, str]:
+    """Validate a rule file's ``notices:`` mapping: notice id (with or without the
+    ``notice.`` prefix) -> ``off | info | warning | error``.  ``data`` may be the
+    mapping, a whole rule file holding ``notices:``, or a composed YAML node.
+    Raises :class:`RuleFileError` (E302 unknown notice, E304 bad level)."""
+    value, marks = plain(data)
+    base = ("notices",)
+    if isinstance(value, Mapping) and "notices" in value:
+        value = value["notices"]
+    else:
+        marks = {base + k: v for k, v in marks.items()}
+    loc = Locator(source_path, marks)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise RuleFileError("'notices' must map notice ids to off, info, warning or error",
+                            hint="e.g. 'notices: {garbled-name: error, digit-width: off}'", **loc.where(base))
+    settings: dict[str, str] = {}
+    for key, level in value.items():
+        nid = _notice_id(str(key))
+        if nid not in NOTICE_IDS:
+            raise RuleFileError(f"unknown notice {key!r}", code="E302",
+                                hint=f"known notices: {', '.join(NOTICE_IDS)}", **loc.where(base + (key, "<key>")))
+        try:
+            resolved = _setting_value(level)
+        except ValueError:
+            raise RuleFileError(f"bad level {level!r} for notice {nid}", hint="use off, info, warning or error",
+                                **loc.where(base + (key,))) from None
+        if resolved is not None:
+            settings[nid] = resolved
+    return settings
+
+
+def _levels(settings: Mapping[str, Any] | None) -> dict[str, str]:
+    levels = dict(DEFAULT_LEVELS)
+    for key, value in (settings or {}).items():
+        nid = _notice_id(str(key))
+        if nid not in levels:
+            raise ValueError(f"unknown notice {key!r}; known: {', '.join(NOTICE_IDS)}")
+        resolved = _setting_value(value)
+        if resolved is not None:
+            levels[nid] = resolved
+    return levels
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+
+def find_notices(doc: Document, mentions: Sequence[Mention], known_names: Any, *,
+                 settings: Mapping[str, Any] | None = None, prefer: Iterable[str] = ()) -> list[Finding]:
+    """Every notice for one document, sorted.
+
+    ``known_names`` maps canonical entity ids to their names (a list of strings,
+    or objects with a ``names`` attribute such as a rule set's entities; an entity
+    whose ``fuzzy`` attribute is true is preferred as the suggestion for a garbled
+    name, as are the ids in ``prefer``).  ``settings`` maps notice ids to
+    ``off | info | warning | error`` (see :func:`parse_notice_settings`)."""
+    levels = _levels(settings)
+    names, preferred = _known(known_names)
+    preferred |= set(prefer)
+    runs = {
+        GARBLED_NAME: lambda: _garbled_names(doc, names, preferred),
+        NAME_VARIANTS: lambda: _name_variants(doc, names),
+        RANGE_UNIT: lambda: _range_units(doc, mentions),
+        DIGIT_CHAR_MIX: lambda: _digit_char_mix(doc),
+        DIGIT_WIDTH: lambda: _digit_width(doc),
+        FIGURE_STYLE: lambda: _figure_styles(doc, mentions),
+    }
+    findings: list[Finding] = []
+    for nid, run in runs.items():
+        if levels[nid] == "off":
+            continue
+        for subject, message, locations, detail in run():
+            findings.append(Finding(kind="notice", severity=levels[nid], rule=nid, subject=subject, metric="",
+                                    message=message, locations=tuple(locations[:MAX_LOCATIONS]), detail=detail))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _known(known_names: Any) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Entity id -> names (normalized for matching), and the ids marked fuzzy."""
+    from .load import normalize
+
+    source = getattr(known_names, "entities", known_names) or {}
+    names: dict[str, tuple[str, ...]] = {}
+    preferred: set[str] = set()
+    for eid, value in source.items():
+        if isinstance(value, str):
+            raw = [value]
+        elif hasattr(value, "names"):
+            raw = list(value.names)
+            if getattr(value, "fuzzy", False):
+                preferred.add(eid)
+        else:
+            raw = list(value)
+        names[str(eid)] = tuple(dict.fromkeys(normalize(str(n)) for n in raw if str(n).strip()))
+    return names, preferred
+
+
+def _location(doc: Document, start: int, end: int) -> Location:
+    line, col = doc.position(start)
+    sentence, _ = sentence_of(doc, start, end)
+    return Location(path=doc.path, start=start, end=end, line=line, col=col, text=doc.text[start:end],
+                    sentence=sentence)
+
+
+# --- garbled model names --------------------------------------------------------------------
+
+# A token shaped like a model name: ASCII letters and digits (hyphens inside), at
+# least one letter and one digit, not part of a longer ASCII word.
+# Accepted: "p00", "H1O0", "Hl00", "MI300X", "GPT-4", "v5p".  Not: "100", "H", "2024".
+_NAME_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9-])(?P<token>(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)"
+    r"(?![A-Za-z0-9])")
+# A known name that is a model name: ASCII, with a letter and a digit ("H100", "TPU v5p", "GPT-4").
+_MODEL_NAME = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9][A-Za-z0-9 .\-]*$")
+# Letters that stand in for digits when typed or OCR'd: O for 0; l and I for 1.
+_CONFUSABLE = {"O": "0", "o": "0", "l": "1", "I": "1"}
+# A lower-case letter next to a digit: p00, Hl00.  Model names in the seeds' beat are
+# upper-case (H100, A800, MI300X), except a few written lower-case on purpose
+# (TPU v5p, v4), which the digit rule below keeps apart.
+_LOWER_NEXT_TO_DIGIT = re.compile(r"[a-z]\d|\d[a-z]")
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[\s\-.]", "", name).upper()
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _fold_confusables(token: str) -> str:
+    """Replace O/o/l/I by 0/1 where they touch a digit (H1O0 -> H100, Hl00 -> H100)."""
+    chars = list(token)
+    changed = True
+    while changed:  # a run of confusables next to a digit (HlOO) folds in steps
+        changed = False
+        for i, c in enumerate(chars):
+            if c in _CONFUSABLE:
+                left = chars[i - 1] if i else ""
+                right = chars[i + 1] if i + 1 < len(chars) else ""
+                if left.isdigit() or right.isdigit():
+                    chars[i] = _CONFUSABLE[c]
+                    changed = True
+    return "".join(chars)
+
+
+def garbled_target(token: str, candidates: Iterable[str]) -> list[tuple[int, str]]:
+    """Known names (as given) that ``token`` looks like a garbled spelling of, with
+    their edit distance (0 for look-alike letters), best first.
+
+    A token is garbled, not a different real name, when folding look-alike letters
+    (O, l, I next to a digit) turns it into the known name, or when it has a
+    lower-case letter next to a digit, keeps only digits the known name has, and
+    is at most two edits (and at most half the name) away from it.  A well-formed
+    name of the same shape (H200, A800, V100 against H100) is never garbled."""
+    upper = _compact(token)
+    folded = _compact(_fold_confusables(token))
+    out: list[tuple[int, str]] = []
+    for written in candidates:
+        name = _compact(written)
+        if folded == name and upper != name:
+            out.append((0, written))
+            continue
+        if not _LOWER_NEXT_TO_DIGIT.search(token):
+            continue
+        digits = _digits(upper)
+        if not digits or digits not in _digits(name):
+            continue
+        if len(upper) > len(name):
+            continue  # a longer name (GPT-4o, MI300X beside MI300) is another model, not a damaged one
+        distance = Levenshtein.distance(upper, name)
+        if 0 < distance <= min(2, max(1, len(name) // 2)):
+            out.append((distance, written))
+    out.sort()
+    return out
+
+
+def _alias_spans(doc: Document, names: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int, str, str]]:
+    """Every occurrence of a known name in the matching view: (start, end, entity, name),
+    leftmost-longest, Latin names matched without regard to case and not inside a
+    longer ASCII word."""
+    forms = sorted({(n, eid) for eid, ns in names.items() for n in ns}, key=lambda x: -len(x[0]))
+    if not forms:
+        return []
+    owner = {}
+    for n, eid in forms:
+        owner.setdefault(n.lower(), eid)
+    pattern = re.compile("|".join(re.escape(n) for n, _ in forms), re.IGNORECASE)
+    spans = []
+    for m in pattern.finditer(doc.norm):
+        s, e = m.span()
+        word = m.group()
+        if word[0].isascii() and word[0].isalnum() and s > 0 and doc.norm[s - 1].isascii() and doc.norm[s - 1].isalnum():
+            continue
+        if word[-1].isascii() and word[-1].isalnum() and e < len(doc.norm) and doc.norm[e].isascii() \
+                and doc.norm[e].isalnum():
+            continue
+        spans.append((s, e, owner.get(word.lower(), ""), word))
+    return spans
+
+
+def _garbled_names(doc: Document, names: Mapping[str, tuple[str, ...]], preferred: set[str]):
+    models: dict[str, str] = {}  # compact name -> entity
+    display: dict[str, str] = {}  # compact name -> the name as the rule set writes it
+    for eid, ns in names.items():
+        for n in ns:
+            if _MODEL_NAME.match(n):
+                models.setdefault(_compact(n), eid)
+                display.setdefault(_compact(n), n)
+    if not models:
+        return []
+    spans = _alias_spans(doc, names)
+    covered = [(s, e) for s, e, _, w in spans if " " in w.strip() or "-" in w]
+    ends = {e: doc.text[s:e] for s, e, _, w in spans if not _MODEL_NAME.match(w)}
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    targets: dict[str, list[tuple[int, str]]] = {}
+    for m in _NAME_TOKEN.finditer(doc.norm):
+        s, e = m.span("token")
+        if any(cs <= s and e <= ce for cs, ce in covered):
+            continue  # part of a known multi-word name ("TPU v5p")
+        token = m.group("token")
+        compact = _compact(token)
+        if compact in models:
+            # a known spelling: garbled only against the other names of its own entity
+            # (a rule set may list p00 as a name of H100 so that claims read as H100)
+            pool = [c for c, owner in models.items() if owner == models[compact] and c != compact]
+            if not pool:
+                continue
+        else:
+            pool = list(models)
+        if token not in targets:
+            hits = garbled_target(token, pool)
+            if not hits:
+                continue
+            best = hits[0][0]
+            tied = [name for d, name in hits if d == best]
+            tied.sort(key=lambda name: (models[name] not in preferred, display[name]))
+            if any(models[name] in preferred for name in tied):
+                tied = [name for name in tied if models[name] in preferred]
+            targets[token] = [(best, name) for name in tied]
+        found[token].append((s, e))
+    out = []
+    for token, where in found.items():
+        suggestions = [display[name] for _, name in targets[token]]
+        said = " or ".join(suggestions)
+        distance = targets[token][0][0]
+        message = f"'{token}' is not a known model name; did you mean {said}?"
+        how = "look-alike letters for digits" if distance == 0 else f"{distance} edit{'s' if distance > 1 else ''}"
+        detail = f"'{token}' appears {len(where)} time{'s' if len(where) > 1 else ''} in this article ({how} from {said})"
+        before = _names_before(doc, where, ends)
+        if before:
+            detail += f"; it follows {', '.join(before)}"
+            alike = [n for n in suggestions if any(_names_before(doc, [(s, e)], ends) == [b] for b in before
+                                                   for s, e, _, w in spans if w.upper() == n.upper())]
+            if alike:
+                detail += f", as {alike[0]} does in this article"
+        out.append((models[targets[token][0][1]], message, [_location(doc, s, e) for s, e in where], detail))
+    return out
+
+
+def _names_before(doc: Document, where: Sequence[tuple[int, int]], ends: Mapping[int, str]) -> list[str]:
+    """Known names written right before the tokens (英伟达 in 英伟达p00), most frequent first."""
+    counts: dict[str, int] = defaultdict(int)
+    for s, _ in where:
+        k = s
+        while k > 0 and doc.norm[k - 1] == " ":
+            k -= 1
+        if k in ends:
+            counts[ends[k]] += 1
+    return [w for w, _ in sorted(counts.items(), key=lambda x: -x[1])]
+
+
+# --- one name written two ways --------------------------------------------------------------
+
+_HAN_NAME = re.compile(r"^[\u3400-\u9fff·•]+$")
+
+
+def _core(name: str) -> str:
+    """The part of a transliterated name that varies: the surname of 山姆·奥特曼."""
+    return re.split(r"[·•]", name)[-1]
+
+
+def _name_variants(doc: Document, names: Mapping[str, tuple[str, ...]]):
+    han_names = {eid: tuple(n for n in ns if _HAN_NAME.match(n)) for eid, ns in names.items()}
+    han_names = {eid: ns for eid, ns in han_names.items() if len(ns) > 1}
+    if not han_names:
+        return []
+    first: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)  # entity -> form -> first span
+    for s, e, eid, word in _alias_spans(doc, han_names):
+        first[eid].setdefault(word, (s, e))
+    out = []
+    for eid, forms in first.items():
+        cores: dict[str, tuple[int, int]] = {}
+        for form, span in sorted(forms.items(), key=lambda x: x[1]):
+            cores.setdefault(_core(form), span)
+        if len(cores) < 2:
+            continue
+        # keep the cores that are spellings of one another (奥特曼/奥尔特曼/阿尔特曼), not an
+        # abbreviation beside a full name (台积电/台湾积体电路制造)
+        similar = [c for c in cores if any(c != d and Levenshtein.normalized_similarity(c, d) >= 0.5
+                                           for d in cores)]
+        if len(similar) < 2:
+            continue
+        spans = sorted(cores[c] for c in similar)
+        quoted = " and ".join(f"'{doc.text[s:e]}'" for s, e in spans)
+        message = f"{quoted} name the same {eid} in one article; use one spelling"
+        detail = "first occurrences: " + "; ".join(
+            f"'{doc.text[s:e]}' at line {doc.position(s)[0]}" for s, e in spans)
+        out.append((eid, message, [_location(doc, s, e) for s, e in spans], detail))
+    return out
+
+
+# --- number style (GB/T 15835-2011) ---------------------------------------------------------
+
+# A range whose first number lacks the magnitude or percent its second number has.
+# Accepted (fires): "3～5万", "3-5万张", "15～30%", "9至16亿", "3~5万亿".
+# Not: "3万～5万", "2.5万-3万", "15%～30%", "25000到30000".
+_RANGE_UNIT = re.compile(
+    r"(?P<first>\d[\d,]*(?:\.\d+)?)\s*(?P<first_unit>万亿|亿|万|千|%|‰)?\s*"
+    r"(?P<sep>[-~～—–至到])\s*"
+    r"(?P<second>\d[\d,]*(?:\.\d+)?)\s*(?P<second_unit>万亿|亿|万|%|‰)")
+
+
+def _range_units(doc: Document, mentions: Sequence[Mention]):
+    out = []
+    for m in mentions:
+        if not m.quantity.is_range():
+            continue
+        found = _RANGE_UNIT.search(doc.norm, m.start, m.end)
+        if not found or found.group("first_unit"):
+            continue
+        unit = found.group("second_unit")
+        written = doc.text[found.start():found.end()]
+        fixed = f"{found.group('first')}{unit}{doc.text[found.start('sep'):found.end('sep')]}" \
+                f"{found.group('second')}{unit}"
+        message = f"range '{written}' drops '{unit}' from its first number; write '{fixed}'"
+        detail = (f"GB/T 15835-2011: the magnitude or percent sign must appear on both ends of a range; "
+                  f"'{written}' can be read as {found.group('first')} to {found.group('second')}{unit}")
+        out.append(("", message, [_location(doc, found.start(), found.end())], detail))
+    return out
+
+
+# Arabic digits mixed with the numeral characters 十/百/千 (not metric prefixes such
+# as 千克, 千米, 千瓦, 千兆).  Accepted (fires): "4千", "1百零8", "3千亿", "5十".
+# Not: "2.5万", "3.14万亿", "10亿零817万5288" (万/亿 are allowed units), "5千克".
+_DIGIT_CHAR_MIX = re.compile(
+    r"(?<![A-Za-z0-9.])(?P<run>\d+(?:\.\d+)?\s*[十百千](?!克|米|瓦|焦|卡|帕|字节|兆|赫)"
+    r"[零〇一二两三四五六七八九十百千万亿\d]*)"
+    r"|(?P<zero>[十百千]零\d+)")
+
+
+def _digit_char_mix(doc: Document):
+    out = []
+    for m in _DIGIT_CHAR_MIX.finditer(doc.norm):
+        s, e = m.span()
+        written = doc.text[s:e]
+        message = f"'{written}' mixes Arabic digits with numeral characters"
+        detail = ("GB/T 15835-2011: write a number either in Arabic digits (万/亿 may stand as units: 2.5万, "
+                  "3.14万亿) or in Chinese numerals, not mixed with 十/百/千 (4千 -> 4000 or 四千; "
+                  "1百零8 -> 108 or 一百零八)")
+        out.append(("", message, [_location(doc, s, e)], detail))
+    return out
+
+
+# Digit runs, half-width and full-width, that are numbers rather than parts of
+# names (H100 and GPT-4 keep their digits whatever the article's style).
+_HALF_DIGITS = re.compile(r"(?<![A-Za-z])[0-9]+(?![A-Za-z])")
+_FULL_DIGITS = re.compile(r"(?<![Ａ-Ｚａ-ｚ])[０-９]+(?![Ａ-Ｚａ-ｚ])")
+
+
+def _digit_width(doc: Document):
+    # skipped regions (Markdown code, URLs) are blank in the matching view
+    half = [m.span() for m in _HALF_DIGITS.finditer(doc.text) if not doc.norm[m.start():m.end()].isspace()]
+    full = [m.span() for m in _FULL_DIGITS.finditer(doc.text) if not doc.norm[m.start():m.end()].isspace()]
+    if not half or not full:
+        return []
+    minority, style, other = (full, "full-width", "half-width") if len(full) <= len(half) else \
+        (half, "half-width", "full-width")
+    first = doc.text[minority[0][0]:minority[0][1]]
+    message = f"digits are written both half-width and full-width; {len(minority)} {style} number" \
+              f"{'s' if len(minority) > 1 else ''} (first: '{first}') among {other} ones"
+    detail = f"{len(half)} half-width and {len(full)} full-width digit runs; use one width in an article"
+    return [("", message, [_location(doc, s, e) for s, e in minority], detail)]
+
+
+# How a large figure is written: the magnitude words it uses, and whether its
+# digits are Chinese numerals.  7万亿 -> "万亿"; 70000亿 -> "亿"; 25000 -> "".
+_MAGNITUDE_WORDS = re.compile(r"万亿|亿|万|千|百")
+_HAN_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十]")
+#: Figures below this are left alone (三家 and 3家 are a matter of R4 context).
+FIGURE_STYLE_MIN = Decimal(10000)
+
+
+def _figure_style(doc: Document, m: Mention) -> str:
+    text = doc.norm[m.start:m.end]
+    return "".join(_MAGNITUDE_WORDS.findall(text)) + ("/han" if _HAN_NUMERALS.search(text) else "")
+
+
+def _figure_styles(doc: Document, mentions: Sequence[Mention]):
+    groups: dict[tuple, dict[str, Mention]] = defaultdict(dict)
+    ordered = sorted(mentions, key=lambda m: m.start)
+    for prev, m in zip([None] + ordered[:-1], ordered):
+        q = m.quantity
+        if q.low is None or q.low != q.high or abs(q.low) < FIGURE_STYLE_MIN or "分之" in doc.norm[m.start:m.end]:
+            continue
+        if prev is not None and re.match(r"^\s*\(\s*\S{0,6}$", doc.norm[prev.end:m.start]):
+            continue  # a restatement in parentheses is written another way on purpose
+        groups[(q.low, q.unit)].setdefault(_figure_style(doc, m), m)
+    out = []
+    for (value, unit), styles in groups.items():
+        if len(styles) < 2:
+            continue
+        firsts = sorted(styles.values(), key=lambda m: m.start)
+        quoted = " and ".join(f"'{m.text}'" for m in firsts)
+        message = f"the same figure is written {len(firsts)} ways in one article: {quoted}"
+        detail = f"all are {value.normalize():f} {unit}; write a figure the same way throughout an article " \
+                 f"(GB/T 15835-2011 asks for one style in one context)"
+        out.append(("", message, [_location(doc, m.start, m.end) for m in firsts], detail))
+    return out
+

@@ -1,0 +1,272 @@
+"""Helpers shared by the renderers: ordering, value and qualifier text, JSON numbers.
+
+Nothing here computes a finding; it only says how a finding's parts are written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+from ..model import Claim, Finding, Location, Quantity, Report
+
+#: Findings that the disputed-claims part of a report shows, in this order.
+DISPUTED_KINDS = ("contradiction", "arithmetic", "divergence")
+
+#: (singular, plural) labels for the summary, one per finding kind.
+KIND_LABELS = {
+    "contradiction": ("contradiction", "contradictions"),
+    "divergence": ("divergence", "divergences"),
+    "arithmetic": ("arithmetic error", "arithmetic errors"),
+    "notice": ("notice", "notices"),
+    "consistent": ("consistent claim", "consistent claims"),
+}
+
+#: Symbols printed for a bound before the value ("exact" prints nothing).
+BOUND_SYMBOLS = {"exact": "", "approx": "≈", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
+
+
+def visible_findings(report: Report, show_consistent: bool) -> list[Finding]:
+    """The findings a renderer shows, in the one order every format uses
+    (path, line, column, kind, rule, message)."""
+    found = [f for f in report.findings if show_consistent or f.kind != "consistent"]
+    return sorted(found, key=Finding.sort_key)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A Decimal written out in full, without exponent or trailing zeros:
+    Decimal("7E+12") -> "7000000000000", Decimal("0.040") -> "0.04"."""
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    text = format(value.normalize(), "f")
+    return text
+
+
+def grouped(value: Decimal) -> str:
+    """A Decimal with thousands separators for people: 30000 -> "30,000"."""
+    text = decimal_text(value)
+    sign = "-" if text.startswith("-") else ""
+    text = text.lstrip("-")
+    whole, _, frac = text.partition(".")
+    whole = f"{int(whole):,}"
+    return sign + whole + ("." + frac if frac else "")
+
+
+def unit_text(q: Quantity) -> str:
+    """The unit as shown to people: '%' for percent, the measure word for counts."""
+    if q.unit == "percent":
+        return "%"
+    if q.unit == "count":
+        return q.classifier or "count"
+    if q.unit == "number":
+        return ""
+    return q.unit
+
+
+def value_text(q: Quantity) -> str:
+    """The normalized value for people: "30,000–50,000 张", "> 80%", "≈ 0.04 USD"."""
+    unit = unit_text(q)
+    sep = "" if unit == "%" or not unit else " "
+    if q.low is not None and q.high is not None and q.low != q.high:
+        body = f"{grouped(q.low)}–{grouped(q.high)}"
+    elif q.low is not None:
+        body = grouped(q.low)
+    elif q.high is not None:
+        body = grouped(q.high)
+    else:
+        body = "?"
+    symbol = BOUND_SYMBOLS.get(q.bound, q.bound)
+    if q.bound in ("gt", "ge") and q.high is not None and q.low is not None and q.low != q.high:
+        symbol = ""  # a bounded range already shows both ends
+    if q.bound in ("lt", "le") and q.low is not None and q.high is not None and q.low != q.high:
+        symbol = "≤" if q.bound == "le" else "<"
+        body = f"{grouped(q.low)}–{grouped(q.high)}"
+    prefix = f"{symbol} " if symbol else ""
+    suffix = f"/{q.per}" if q.per else ""
+    return f"{prefix}{body}{sep}{unit}{suffix}"
+
+
+def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:
+    """"chip=H100, market=datacenter-ai" (the pairs in their stored, sorted order)."""
+    return ", ".join(f"{k}={v}" for k, v in qualifiers)
+
+
+def heading(finding: Finding) -> str:
+    """What a finding is about: "nvidia · market-share · market=datacenter-ai".
+
+    For a divergence the qualifiers differ between sides, so only the ones all
+    sides share are shown; the differing names follow "differs:".
+    """
+    parts = [p for p in (finding.subject, finding.metric) if p]
+    shared = shared_qualifiers(finding)
+    if shared:
+        parts.append(qualifiers_text(shared))
+    text = " · ".join(parts) if parts else finding.rule
+    if finding.differs:
+        text += f" (differs: {', '.join(finding.differs)})"
+    return text
+
+
+def shared_qualifiers(finding: Finding) -> tuple[tuple[str, str], ...]:
+    """The qualifier pairs every claim of the finding has."""
+    if not finding.claims:
+        return ()
+    common = set(finding.claims[0].qualifiers)
+    for claim in finding.claims[1:]:
+        common &= set(claim.qualifiers)
+    return tuple(sorted(common))
+
+
+def sorted_claims(finding: Finding) -> list[Claim]:
+    """A finding's claims by (path, line, column)."""
+    return sorted(finding.claims, key=lambda c: (c.path, c.mention.line, c.mention.col, c.mention.start))
+
+
+def sorted_locations(finding: Finding) -> list[Location]:
+    return sorted(finding.locations, key=lambda l: (l.path, l.line, l.col, l.start))
+
+
+def sides(finding: Finding) -> list[Claim | Location]:
+    """Every place a finding points at: its claims, then its non-numeric locations."""
+    return [*sorted_claims(finding), *sorted_locations(finding)]
+
+
+def place(side: Claim | Location) -> tuple[str, int, int]:
+    """(path, line, col) of a side: the quantity as written for a claim."""
+    if isinstance(side, Claim):
+        return side.path, side.mention.line, side.mention.col
+    return side.path, side.line, side.col
+
+
+def side_text(side: Claim | Location) -> str:
+    return side.mention.text if isinstance(side, Claim) else side.text
+
+
+def side_sentence(side: Claim | Location, siblings: list[Location] | None = None) -> tuple[str, int, int]:
+    """The sentence around a side and the span of the side's text inside it
+    (start, end), or the side's own text when no sentence is known.
+
+    A Location carries no sentence offset; when one sentence holds the same text
+    twice (两处 p00), ``siblings`` (the finding's locations with that sentence, in
+    order) tell which occurrence this one is."""
+    if isinstance(side, Claim):
+        sentence, base = side.sentence, side.sentence_start
+        start, end = side.mention.start - base, side.mention.end - base
+    else:
+        sentence, text = side.sentence, side.text
+        start = _nth_find(sentence, text, siblings.index(side) if siblings and side in siblings else 0)
+        end = start + len(text)
+    if not sentence or start < 0 or end > len(sentence) or sentence[start:end] != side_text(side):
+        text = side_text(side)
+        return text, 0, len(text)
+    return sentence, start, end
+
+
+def _nth_find(sentence: str, text: str, n: int) -> int:
+    at = -1
+    for _ in range(n + 1):
+        nxt = sentence.find(text, at + 1) if sentence else -1
+        if nxt == -1:
+            return sentence.find(text) if sentence and at == -1 else at
+        at = nxt
+    return at
+
+
+def same_sentence(finding: Finding, loc: Location) -> list[Location]:
+    """The finding's locations in the same sentence as ``loc`` with the same text, in text order."""
+    return [l for l in sorted_locations(finding) if l.path == loc.path and l.sentence == loc.sentence
+            and l.text == loc.text]
+
+
+def counts_line(findings: list[Finding]) -> list[tuple[str, int]]:
+    """(label, count) for each finding kind present in ``findings``, in KINDS order."""
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+    from ..model import KINDS
+
+    return [(KIND_LABELS[k][counts[k] != 1], counts[k]) for k in KINDS if counts.get(k)]
+
+
+# --- JSON with exact decimals ---------------------------------------------------------
+
+
+def json_dumps(obj, indent: int = 2) -> str:
+    """JSON text in which Decimals are written as JSON numbers, digit for digit
+    (json.dumps would need float() and lose exactness).  Keys keep their order."""
+    out: list[str] = []
+    _dump(obj, out, indent, 0)
+    return "".join(out)
+
+
+def _dump(obj, out: list[str], indent: int, level: int) -> None:
+    if isinstance(obj, Decimal):
+        out.append(decimal_text(obj))
+    elif obj is None or isinstance(obj, (bool, int, str)):
+        out.append(json.dumps(obj, ensure_ascii=False))
+    elif isinstance(obj, dict):
+        if not obj:
+            out.append("{}")
+            return
+        pad, inner = "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
+        out.append("{")
+        for i, (key, value) in enumerate(obj.items()):
+            out.append(("," if i else "") + inner + json.dumps(str(key), ensure_ascii=False) + ": ")
+            _dump(value, out, indent, level + 1)
+        out.append(pad + "}")
+    elif isinstance(obj, (list, tuple)):
+        if not obj:
+            out.append("[]")
+            return
+        pad, inner = "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
+        out.append("[")
+        for i, value in enumerate(obj):
+            out.append(("," if i else "") + inner)
+            _dump(value, out, indent, level + 1)
+        out.append(pad + "]")
+    else:
+        raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> None:
+    """Write ``text`` (UTF-8, newlines as given) to ``path`` through a temporary file in
+    the same directory and os.replace, so an interrupted run never leaves half a file."""
+    from ..errors import FactcheckError
+
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(target),
+                             hint="check that the directory exists and is writable", code="E208") from exc
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report gets the usual mode
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(target),
+                                 hint="check that the directory exists and is writable",
+                                 code="E208") from exc
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,159 @@
+"""``markdown``: the corpus report (``factcheck report -o FILE.md``, or ``check --format
+markdown`` to stdout), readable in any Markdown viewer.
+
+    # Fact-consistency report
+    summary: articles, claims, findings by kind
+    ## Disputed claims      one section per contradiction / arithmetic error / divergence:
+                            a table of every article's value, then the verdict and its reason
+    ## Notices              suspected typos and names written two ways
+    ## Consistent claims    in brief (only when consistent findings are shown)
+    ## Files not read
+
+Deterministic: no timestamps, findings and table rows sorted, so the same input
+gives the same bytes.  Article text is escaped for Markdown and HTML (``|`` in
+tables, ``<``, ``&``, emphasis characters); the number in a quote is marked with
+``<b>`` (``**`` does not work next to CJK punctuation such as ``98%的``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+
+from ..model import Claim, Finding, Report
+from .common import (DISPUTED_KINDS, KIND_LABELS, counts_line, heading, place, qualifiers_text,
+                     same_sentence, side_sentence, side_text, sorted_claims, sorted_locations, value_text,
+                     visible_findings)
+
+#: Characters that Markdown (CommonMark, GitHub) would read as syntax inside inline text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|~>])")
+#: Any run of whitespace, line breaks included: a table cell is one line.
+_WHITESPACE = re.compile(r"\s+")
+
+TITLE = "Fact-consistency report"
+
+
+def escape(text: str, *, strip: bool = True) -> str:
+    """Article text made inert for Markdown and HTML, on one line."""
+    text = _WHITESPACE.sub(" ", text)
+    if strip:
+        text = text.strip()
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return text.replace("\\>", "&gt;")
+
+
+def code(text: str) -> str:
+    """An identifier (rule id) as inline code; backticks cannot occur in ids, but be safe."""
+    return "`" + text.replace("`", "'") + "`"
+
+
+def quote_cell(side, finding: Finding | None = None) -> str:
+    siblings = same_sentence(finding, side) if finding is not None and not isinstance(side, Claim) else None
+    sentence, start, end = side_sentence(side, siblings)
+    before = escape(sentence[:start].lstrip(), strip=False)
+    after = escape(sentence[end:].rstrip(), strip=False)
+    return f"{before}<b>{escape(sentence[start:end])}</b>{after}"
+
+
+def _claims_table(finding: Finding) -> list[str]:
+    rows = ["| Article | Line | Quote | Value | Qualifiers | Source |", "|---|---:|---|---|---|---|"]
+    for claim in sorted_claims(finding):
+        path, line, col = place(claim)
+        cells = [escape(path), f"{line}:{col}", quote_cell(claim), escape(value_text(claim.mention.quantity)),
+                 escape(qualifiers_text(claim.qualifiers)) or "—",
+                 escape(claim.source) if claim.source else "—"]
+        rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
+def _locations_table(finding: Finding) -> list[str]:
+    rows = ["| Article | Line | Text | Context |", "|---|---:|---|---|"]
+    for loc in sorted_locations(finding):
+        rows.append(f"| {escape(loc.path)} | {loc.line}:{loc.col} | {escape(loc.text)} | {quote_cell(loc, finding)} |")
+    return rows
+
+
+def _summary(report: Report, findings: list[Finding]) -> list[str]:
+    lines = [f"**{report.documents}** articles, **{report.claims}** claims.", ""]
+    lines += ["| Findings | Count |", "|---|---:|"]
+    counts = {f.kind: 0 for f in findings}
+    for f in findings:
+        counts[f.kind] += 1
+    for kind in ("contradiction", "arithmetic", "divergence", "notice", "consistent"):
+        if kind == "consistent" and kind not in counts:
+            continue
+        lines.append(f"| {KIND_LABELS[kind][1]} | {counts.get(kind, 0)} |")
+    return lines
+
+
+def _disputed_section(n: int, finding: Finding) -> list[str]:
+    kind = KIND_LABELS[finding.kind][0]
+    lines = [f"### {n}. {kind.capitalize()}: {escape(heading(finding))}", "",
+             f"Rule {code(finding.rule)} · severity **{finding.severity}**", ""]
+    if finding.claims:
+        lines += _claims_table(finding) + [""]
+    if finding.locations:
+        lines += _locations_table(finding) + [""]
+    verdict = f"**Verdict:** {kind}"
+    if finding.differs:
+        verb = "differs" if len(finding.differs) == 1 else "differ"
+        verdict += f" ({escape(', '.join(finding.differs))} {verb})"
+    lines += [f"{verdict}. {escape(finding.message)}", ""]
+    if finding.detail:
+        # one quoted paragraph per line of the explanation (each side's normalization)
+        detail = [escape(l) for l in finding.detail.splitlines() if l.strip()]
+        lines += ["\n>\n".join(f"> {l}" for l in detail), ""]
+    return lines
+
+
+def _notice_section(finding: Finding) -> list[str]:
+    about = escape(heading(finding)) if (finding.subject or finding.metric) else ""
+    lines = [f"### {code(finding.rule)}{' · ' + about if about else ''}", "",
+             f"{escape(finding.message)} (severity **{finding.severity}**)", ""]
+    if finding.locations:
+        lines += _locations_table(finding) + [""]
+    if finding.claims:
+        lines += _claims_table(finding) + [""]
+    return lines
+
+
+def _consistent_item(finding: Finding) -> str:
+    parts = []
+    for claim in sorted_claims(finding):
+        path, line, _ = place(claim)
+        parts.append(f"{escape(path)}:{line} “{escape(side_text(claim))}” ({escape(value_text(claim.mention.quantity))})")
+    where = "; ".join(parts)
+    return f"- **{escape(heading(finding))}** ({code(finding.rule)}): {escape(finding.message)} — {where}"
+
+
+def render_text(report: Report, *, show_consistent: bool = False) -> str:
+    findings = visible_findings(report, show_consistent)
+    out = [f"# {TITLE}", "", "## Summary", ""] + _summary(report, findings) + [""]
+    disputed = [f for kind in DISPUTED_KINDS for f in findings if f.kind == kind]
+    notices = [f for f in findings if f.kind == "notice"]
+    consistent = [f for f in findings if f.kind == "consistent"]
+    out += ["## Disputed claims", ""]
+    if disputed:
+        for n, finding in enumerate(disputed, start=1):
+            out += _disputed_section(n, finding)
+    else:
+        out += ["No contradictions, divergences or arithmetic errors.", ""]
+    if notices:
+        out += ["## Notices", ""]
+        for finding in notices:
+            out += _notice_section(finding)
+    if show_consistent:
+        out += ["## Consistent claims", ""]
+        out += [_consistent_item(f) for f in consistent] or ["None shown."]
+        out += [""]
+    if report.problems:
+        out += ["## Files not read", ""]
+        out += [f"- {escape(p.path)}: {p.code} {escape(p.message)}"
+                for p in sorted(report.problems, key=lambda p: (p.path, p.code))]
+        out += [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
+    out.write(render_text(report, show_consistent=show_consistent))

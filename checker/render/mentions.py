@@ -1,0 +1,117 @@
+"""Render extracted mentions (``factcheck extract``): rich table, plain lines, or JSON.
+
+    render_mentions(items, fmt, out, *, color=None)
+
+``items`` is a list of (Document, list[Mention]).  JSON is the contract of DESIGN.md:
+``{"version": 1, "mentions": [{"path", "line", "col", "start", "end", "text", "low",
+"high", "bound", "unit", "classifier"}]}`` with low/high as JSON numbers (null for an
+open side), one entry per quantity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from decimal import Decimal
+from typing import IO, Iterable, Sequence
+
+from ..model import Document, Mention, Quantity
+
+_BOUND_SIGN = {"exact": "", "approx": "≈ ", "gt": "> ", "ge": "≥ ", "lt": "< ", "le": "≤ "}
+
+
+def format_decimal(d: Decimal) -> str:
+    """25000 -> "25,000"; 0.04 -> "0.04"; 100/3 -> "33.333333" (at most 6 decimals)."""
+    if d == d.to_integral_value():
+        return f"{d.quantize(Decimal(1)):,f}"
+    q = d.quantize(Decimal("0.000001")) if d.as_tuple().exponent < -6 else d
+    text = f"{q:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_value(q: Quantity) -> str:
+    """The normalized value in readable form: "25,000 – 30,000 USD", "> 80 percent", "≈ 0.04 USD"."""
+    sign = _BOUND_SIGN.get(q.bound, "")
+    if q.low is not None and q.high is not None and q.low != q.high:
+        body = f"{format_decimal(q.low)} – {format_decimal(q.high)}"
+    elif q.low is not None:
+        body = format_decimal(q.low)
+    elif q.high is not None:
+        body = format_decimal(q.high)
+    else:
+        body = "?"
+    unit = q.unit
+    if q.per:
+        unit += f"/{q.per}"
+    return f"{sign}{body} {unit}"
+
+
+def _json_number(d: Decimal | None):
+    """A Decimal as a JSON number: int when integral, else float (the JSON contract)."""
+    if d is None:
+        return None
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def mention_record(doc: Document, m: Mention) -> dict:
+    q = m.quantity
+    return {
+        "path": doc.path, "line": m.line, "col": m.col, "start": m.start, "end": m.end, "text": m.text,
+        "low": _json_number(q.low), "high": _json_number(q.high), "bound": q.bound, "unit": q.unit,
+        "classifier": q.classifier,
+    }
+
+
+def render_mentions(items: Sequence[tuple[Document, list[Mention]]], fmt: str, out: IO[str], *,
+                    color: bool | None = None) -> None:
+    """Write the mentions of each document to ``out`` in ``fmt`` (rich, plain or json)."""
+    if fmt == "json":
+        records = [mention_record(doc, m) for doc, mentions in items for m in mentions]
+        json.dump({"version": 1, "mentions": records}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "plain":
+        for line in plain_lines(items):
+            out.write(line + "\n")
+    elif fmt == "rich":
+        _render_rich(items, out, color)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def plain_lines(items: Iterable[tuple[Document, list[Mention]]]) -> Iterable[str]:
+    """path:line:col: text -> value (bound, unit[, classifier])"""
+    for doc, mentions in items:
+        for m in mentions:
+            q = m.quantity
+            extra = f", {q.classifier}" if q.classifier else ""
+            yield f"{doc.path}:{m.line}:{m.col}: {m.text} -> {format_value(q)} ({q.bound}, {q.unit}{extra})"
+
+
+def _render_rich(items, out: IO[str], color: bool | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    if color is None:
+        color = hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
+    console = Console(file=out, color_system="auto" if color else None, highlight=False,
+                      force_terminal=bool(color), soft_wrap=False)
+    table = Table(show_header=True, header_style="bold", show_lines=False)
+    table.add_column("where", no_wrap=True)
+    table.add_column("as written")
+    table.add_column("value", justify="right")
+    table.add_column("bound")
+    table.add_column("unit")
+    count = 0
+    for doc, mentions in items:
+        for m in mentions:
+            q = m.quantity
+            unit = q.unit + (f" ({q.classifier})" if q.classifier else "")
+            table.add_row(f"{doc.path}:{m.line}:{m.col}", m.text, format_value(q), q.bound, unit)
+            count += 1
+    console.print(table)
+    console.print(f"{count} quantities in {len(items)} file(s)")
+
+
+__all__ = ["render_mentions", "format_value", "format_decimal", "plain_lines", "mention_record"]

@@ -1,0 +1,185 @@
+"""``rich``: the terminal report a desk editor reads before publishing.
+
+For each finding: the verdict, what the claim is about (subject · metric ·
+qualifiers), each side's article file:line:col, the sentence with the number
+marked, the normalized value, and the reason in one line.  Then a summary.
+
+The findings are wrapped in small adapter classes that implement
+``__rich_console__``, so the data model never imports rich.  The Console is
+always passed in.  Widths are measured with ``rich.cells.cell_len`` (a Chinese
+character takes two cells), never ``len()``.  Article text is put in ``Text``
+objects, never parsed as console markup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import TextIO
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+from ..model import Claim, Finding, Report
+from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
+                     side_sentence,
+                     side_text, sides, value_text, visible_findings)
+
+SEVERITY_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+KIND_STYLES = {"contradiction": "red", "arithmetic": "red", "divergence": "yellow", "notice": "yellow",
+               "consistent": "green"}
+NUMBER_STYLE = "bold reverse"
+ELLIPSIS = "…"
+INDENT = 2
+#: Runs of whitespace (line breaks included) shown as one space in an excerpt.
+_WHITESPACE = re.compile(r"\s+")
+SENTENCE_INDENT = 6
+
+
+def use_color(out: TextIO, color: bool | None) -> bool:
+    """Colour when asked; by default only on a terminal and when NO_COLOR is not set."""
+    if color is not None:
+        return color
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(out, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def make_console(out: TextIO, color: bool | None = None) -> Console:
+    colored = use_color(out, color)
+    return Console(file=out, color_system="auto" if colored else None, no_color=not colored,
+                   force_terminal=colored, highlight=False, emoji=False, markup=False)
+
+
+def fit_left(text: str, cells: int) -> str:
+    """The end of ``text`` that fits in ``cells`` cells, with an ellipsis if cut."""
+    if cell_len(text) <= cells:
+        return text
+    out, used = [], cell_len(ELLIPSIS)
+    for ch in reversed(text):
+        w = cell_len(ch)
+        if used + w > cells:
+            break
+        out.append(ch)
+        used += w
+    return ELLIPSIS + "".join(reversed(out))
+
+
+def fit_right(text: str, cells: int) -> str:
+    """The start of ``text`` that fits in ``cells`` cells, with an ellipsis if cut."""
+    if cell_len(text) <= cells:
+        return text
+    out, used = [], cell_len(ELLIPSIS)
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > cells:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + ELLIPSIS
+
+
+def excerpt(sentence: str, start: int, end: int, cells: int, *, mark: bool) -> Text:
+    """The sentence cut to ``cells`` terminal cells around [start, end), the number
+    styled (and bracketed when there is no colour, so it still stands out)."""
+    number = sentence[start:end]
+    if not mark:
+        number = f"[{number}]"
+    room = max(cells - cell_len(number), 8)
+    before, after = _WHITESPACE.sub(" ", sentence[:start]), _WHITESPACE.sub(" ", sentence[end:])
+    left_room = max(room // 2, room - cell_len(after))
+    left = fit_left(before, left_room)
+    right = fit_right(after, room - cell_len(left))
+    text = Text(left)
+    text.append(number, style=NUMBER_STYLE if mark else None)
+    text.append(right)
+    return text
+
+
+class FindingView:
+    """A Finding as a rich renderable."""
+
+    def __init__(self, finding: Finding, *, mark: bool = True):
+        self.finding = finding
+        self.mark = mark
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        f = self.finding
+        width = options.max_width
+        title = Text()
+        title.append(f" {f.severity.upper()} ", style=SEVERITY_STYLES[f.severity])
+        title.append(" ")
+        title.append(f.kind, style=KIND_STYLES[f.kind])
+        title.append("  ")
+        title.append(f.rule, style="dim")
+        yield title
+        yield Text(" " * INDENT + heading(f), style="bold")
+        all_sides = sides(f)
+        labels = [f"{p}:{l}:{c}" for p, l, c in map(place, all_sides)]
+        label_cells = max(cell_len(label) for label in labels) if labels else 0
+        shared = shared_qualifiers(f)
+        for side, label in zip(all_sides, labels):
+            line = Text(" " * INDENT)
+            line.append(label, style="cyan")
+            line.append(" " * (label_cells - cell_len(label) + 2))
+            line.append(side_text(side), style="bold")
+            if isinstance(side, Claim):
+                line.append(" → ")
+                line.append(value_text(side.mention.quantity), style="bold")
+                extra = [q for q in side.qualifiers if q not in shared]
+                if extra:
+                    line.append(f"  [{qualifiers_text(extra)}]", style="magenta")
+                if side.time:
+                    line.append(f"  time={side.time}", style="dim")
+                if side.source:
+                    line.append(f"  据{side.source}", style="dim")
+            yield line
+            siblings = None if isinstance(side, Claim) else same_sentence(f, side)
+            sentence, start, end = side_sentence(side, siblings)
+            body = excerpt(sentence, start, end, width - SENTENCE_INDENT, mark=self.mark)
+            yield Text(" " * SENTENCE_INDENT) + body
+        reason = Text(" " * INDENT + "→ ")
+        reason.append(" ".join(f.message.split()))
+        yield reason
+        for detail in f.detail.splitlines():
+            if detail.strip():
+                yield Text(" " * (INDENT + 2) + " ".join(detail.split()), style="dim")
+        yield Text("")
+
+
+class SummaryView:
+    """The closing summary: articles, claims, findings by kind, unreadable files."""
+
+    def __init__(self, report: Report, findings: list[Finding]):
+        self.report = report
+        self.findings = findings
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        r = self.report
+        line = Text()
+        line.append(f"{r.documents} articles", style="bold")
+        line.append(f" · {r.claims} claims")
+        kinds = counts_line(self.findings)
+        if kinds:
+            line.append(" · ")
+            line.append(", ".join(f"{n} {label}" for label, n in kinds))
+        else:
+            line.append(" · no findings", style="green")
+        yield line
+        for p in sorted(r.problems, key=lambda p: (p.path, p.code)):
+            yield Text(f"not read: {p.path}: {p.code} {p.message}", style="red")
+
+
+def render_to(console: Console, report: Report, *, show_consistent: bool = False) -> None:
+    """Print the report on ``console`` (the caller owns the Console)."""
+    findings = visible_findings(report, show_consistent)
+    mark = console.color_system is not None and not console.no_color
+    for finding in findings:
+        console.print(FindingView(finding, mark=mark))
+    console.print(SummaryView(report, findings))
+
+
+def render(report: Report, out: TextIO, *, show_consistent: bool = False, color: bool | None = None) -> None:
+    render_to(make_console(out, color), report, show_consistent=show_consistent)

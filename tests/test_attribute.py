@@ -1,0 +1,111 @@
+"""Attribution: each number is attached to the subject, metric and qualifiers of its
+own clause, on real sentences from the seed articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from checker.attribute import attribute, lexicon_for, segment
+from checker.extract import extract
+from checker.load import document_from_text, read_document
+from checker.rules import load_rules
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def ruleset():
+    return load_rules()
+
+
+def read(text, ruleset, date=None):
+    doc = document_from_text(text, "t.txt", date=date)
+    return {c.mention.text: c for c in attribute(doc, extract(doc), ruleset)}
+
+
+def test_each_clause_has_its_own_model(ruleset):
+    """The two counts belong to different models (ChatGPT, then GPT-5 of the next sentence)."""
+    got = read("目前,ChatGPT训练一次大约需要2.5万块英伟达A100芯片。如果训练GPT-5,则还需要5万张英伟达H100。", ruleset)
+    assert dict(got["2.5万块"].qualifiers) == {"model": "ChatGPT", "chip": "A100"}
+    assert dict(got["5万张"].qualifiers) == {"model": "GPT-5", "chip": "H100"}
+
+
+def test_metric_is_inherited_across_coordinated_clauses(ruleset):
+    got = read("英伟达在数据中心AI 市场拥有 98% 的市场份额,而 AMD 公司的市场份额仅有1.2%,英特尔则只有不到1%。", ruleset)
+    assert {t: c.subject for t, c in got.items()} == {"98%": "nvidia", "1.2%": "amd", "不到1%": "intel"}
+    assert all(c.qualifier("market") == "datacenter-ai" for c in got.values())
+    assert all(c.metric == "market-share" for c in got.values())
+
+
+@pytest.mark.parametrize("sentence,market", [
+    ("英伟达公司在全球AI芯片市场中控制了超过80%的份额。", "ai-chips"),
+    ("英偉達在全球人工智能處理器市場的份額高達80%以上。", "ai-chips"),
+    ("花旗研究的分析師指出,英偉達在AI訓練領域佔據了“至少90%”的市場份額。", "ai-training"),
+])
+def test_market_is_read_from_the_sentence(ruleset, sentence, market):
+    (claim,) = read(sentence, ruleset).values()
+    assert claim.subject == "nvidia" and claim.qualifier("market") == market
+
+
+def test_source_is_read(ruleset):
+    got = read("据富国银行统计显示,目前,英伟达在数据中心AI 市场拥有 98% 的市场份额。", ruleset)
+    assert got["98%"].source == "富国银行"
+
+
+def test_garbled_h100_reads_as_h100(ruleset):
+    """000 writes p00 for H100: in a sentence with a number it still reads as H100."""
+    doc = read_document(SEEDS / "000_4d0a8a5e27428347.txt")
+    claims = attribute(doc, extract(doc), ruleset)
+    h100 = [c for c in claims if c.subject == "h100" or c.qualifier("chip") == "H100"]
+    assert sorted(c.mention.text for c in h100) == ["2.5万-3万美元", "5万张", "约35万块"]
+
+
+@pytest.mark.parametrize("token,expected", [("p00", "h100"), ("H10", "h100"), ("H200", None), ("A800", None),
+                                            ("A4", None), ("v5p", None)])
+def test_near_miss_names(ruleset, token, expected):
+    assert lexicon_for(ruleset).near_miss(token) == expected
+
+
+def test_bare_clause_is_not_a_claim(ruleset):
+    got = read("到今年年底,Meta将拥有约35万块H100,而如果包括其他GPU的话,总计将有等效60万块H100的计算能力。", ruleset)
+    assert "约35万块" in got and "60万块" not in got
+
+
+def test_number_compared_with_a_subject_is_not_its_value(ruleset):
+    """In 'A是B规模的13倍', the words after A describe B: 7万亿美元 is not the chip market."""
+    got = read("另外,7万亿美元还是去年全球半导体产业规模的13倍以上。", ruleset)
+    assert "7万亿美元" not in got
+
+
+def test_relative_year_resolved_against_the_date(ruleset):
+    text = "这项投资也让去年约 1000 亿美元的芯片制造设备市场相形见绌。"
+    assert read(text, ruleset, date=dt.date(2024, 3, 1))["约 1000 亿美元"].qualifier("period") == "2023"
+    assert read(text, ruleset)["约 1000 亿美元"].qualifier("period") is None  # unknown date: unresolved
+
+
+def test_year_in_own_clause_wins(ruleset):
+    got = read("去年全球芯片销售额为5270亿美元,预计到2030年将增至 1 万亿美元规模。", ruleset, date=dt.date(2024, 2, 1))
+    assert got["5270亿美元"].qualifier("period") == "2023"
+    assert got["1 万亿美元"].qualifier("period") == "2030"
+
+
+def test_unrelated_numbers_match_no_rule(ruleset):
+    got = read("英伟达来自中国大陆地区(含香港)的收入为40亿美元,占总收入22.4%。马斯克曾表示芯片成本能控制在5000美元以下。",
+               ruleset)
+    assert got == {}
+
+
+def test_claims_keep_positions_and_sentence(ruleset):
+    doc = read_document(SEEDS / "002_3a84414ad0228ca3.txt")
+    for c in attribute(doc, extract(doc), ruleset):
+        assert doc.text[c.mention.start:c.mention.end] == c.mention.text
+        assert doc.text[c.sentence_start:c.sentence_start + len(c.sentence)] == c.sentence
+        assert c.mention.text in c.sentence
+
+
+def test_segment_keeps_thousands_together():
+    segs = segment("价格为25,000美元,而且上涨。")
+    assert len(segs) == 1 and len(segs[0].clauses) == 2

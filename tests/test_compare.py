@@ -1,0 +1,134 @@
+"""Comparison by key: intervals widened by precision and tolerance, contradiction
+within a key, divergence across qualifiers, never all pairs."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from checker import compare as cmp
+from checker.model import Claim, Mention, Quantity
+from checker.rules import load_rules_text
+
+RULES = """\
+name: t
+entities:
+  nvidia: [英伟达]
+qualifiers:
+  market:
+    values: {dc: [数据中心], chips: [AI芯片]}
+claims:
+  - id: share
+    subject: nvidia
+    metric: share
+    words: [份额]
+    unit: percent
+    qualifiers: [market]
+  - id: spend
+    subject: nvidia
+    metric: spend
+    words: [支出]
+    unit: money
+    separate: [period]
+"""
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return load_rules_text(RULES, "t.yaml")
+
+
+def claim(text, q, *, rule="t.share", quals=(), path="a.txt", start=0, metric=None):
+    m = Mention(start=start, end=start + len(text), line=1, col=start + 1, text=text, quantity=q)
+    return Claim(rule=rule, subject="nvidia", metric=metric or rule.split(".")[1], qualifiers=tuple(sorted(quals)),
+                 mention=m, path=path, sentence=text, sentence_start=start)
+
+
+def pct(low, high=None, bound="exact", step=D(1)):
+    high = low if high is None and bound in ("exact", "approx") else high
+    return Quantity(D(low) if low is not None else None, D(high) if high is not None else None, bound, "percent",
+                    step=step)
+
+
+@pytest.mark.parametrize("q,lo,hi", [
+    (pct(98), D("97.5"), D("98.5")),                       # precision of the last digit
+    (pct(80, None, "gt"), D("79.5"), D(100)),              # 超过80%: open above, up to 100
+    (pct(None, 1, "lt"), D(0), D("1.5")),                  # 不到1%
+    (Quantity(D(7) * 10**12, D(7) * 10**12, "exact", "USD", step=D(10) ** 12), D("6.5") * 10**12, D("7.5") * 10**12),
+])
+def test_interval(q, lo, hi):
+    iv = cmp.interval(q, None)
+    assert (iv.low, iv.high) == (lo, hi)
+
+
+def test_tolerance_widens(rs):
+    rule = load_rules_text(RULES.replace("    qualifiers: [market]", "    qualifiers: [market]\n    tolerance: 2"),
+                           "t.yaml").rules[0]
+    assert cmp.interval(pct(98), rule) == cmp.Interval(D("95.5"), D("100.5"))
+
+
+def test_contradiction_says_by_how_much(rs):
+    count = lambda lo, hi, step: Quantity(D(lo), D(hi), "exact", "count", classifier="张", step=D(step))
+    claims = [claim("3万-5万张", count(30000, 50000, 10000), rule="t.share", path="a.txt"),
+              claim("10万张", count(100000, 100000, 10000), rule="t.share", path="b.txt")]
+    (f,) = cmp.compare(claims, rs)
+    assert f.kind == "contradiction" and f.severity == "error"
+    assert "10万张 is 5万 (100%) above the top of 3万-5万张" in f.message
+    assert len(f.claims) == 2
+
+
+def test_agreeing_precision_is_consistent(rs):
+    claims = [claim("98%", pct(98), quals=[("market", "dc")]), claim("98.2%", pct("98.2", step=D("0.1")),
+                                                                     quals=[("market", "dc")], path="b.txt")]
+    assert cmp.compare(claims, rs) == []
+    (f,) = cmp.compare(claims, rs, show_consistent=True)
+    assert f.kind == "consistent" and f.severity == "info"
+
+
+def test_divergence_names_the_qualifier(rs):
+    claims = [claim("98%", pct(98), quals=[("market", "dc")]),
+              claim("超过80%", pct(80, None, "gt"), quals=[("market", "chips")], path="b.txt")]
+    (f,) = cmp.compare(claims, rs)
+    assert f.kind == "divergence" and f.severity == "warning" and f.differs == ("market",)
+    assert "market differs" in f.message and "dc" in f.message and "chips" in f.message
+
+
+def test_same_values_under_other_qualifiers_do_not_diverge(rs):
+    claims = [claim("98%", pct(98), quals=[("market", "dc")]), claim("98%", pct(98), quals=[("market", "chips")])]
+    assert cmp.compare(claims, rs) == []
+
+
+def test_currencies_and_periods_are_never_compared(rs):
+    usd = Quantity(D(100), D(100), "exact", "USD", step=D(1))
+    cny = Quantity(D(700), D(700), "exact", "CNY", step=D(1))
+    claims = [claim("100美元", usd, rule="t.spend", quals=[("currency", "USD")]),
+              claim("700元", cny, rule="t.spend", quals=[("currency", "CNY")]),
+              claim("700美元", Quantity(D(700), D(700), "exact", "USD", step=D(1)), rule="t.spend",
+                    quals=[("currency", "USD"), ("period", "2023")])]
+    assert cmp.compare(claims, rs) == []
+
+
+def test_grouping_is_linear(rs, monkeypatch):
+    """compare does a fixed amount of work per claim: doubling the claims doubles the
+    intervals computed (all pairs would quadruple them)."""
+    calls = []
+    real = cmp.interval
+    monkeypatch.setattr(cmp, "interval", lambda q, r: calls.append(1) or real(q, r))
+
+    def run(n):
+        calls.clear()
+        claims = [claim(f"{i}%", pct(50), quals=[("market", "dc")], path=f"{i}.txt") for i in range(n)]
+        claims += [claim(f"{i}%", pct(i % 90), quals=[("market", f"m{i}")]) for i in range(n)]
+        cmp.compare(claims, rs)
+        return len(calls)
+
+    small, large = run(200), run(400)
+    assert large == 2 * small
+    assert small <= 4 * 400
+
+
+def test_format_amount():
+    assert cmp.format_amount(D(50000), "count") == "5万"
+    assert cmp.format_amount(D("48100000000"), "USD") == "481亿美元"
+    assert cmp.format_amount(D("0.04"), "USD") == "0.04美元"

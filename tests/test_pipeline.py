@@ -1,0 +1,86 @@
+"""pipeline.check and `factcheck check`: the report, pre-publish mode, load
+problems, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checker import pipeline
+from checker.cli import main
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def test_report_counts():
+    report = pipeline.check([str(SEEDS)])
+    assert report.documents == 5
+    assert report.claims >= 40 and report.mentions >= report.claims
+    assert {f.kind for f in report.findings} >= {"contradiction", "divergence"}
+    assert all(f.kind != "consistent" for f in report.findings)
+
+
+def test_against_reports_only_findings_with_a_draft(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for name in ("000_4d0a8a5e27428347.txt", "001_12274d2e8085e09b.txt", "004_c2a44c906ffc7d08.txt"):
+        shutil.copy(SEEDS / name, archive / name)
+    draft = SEEDS / "003_b402c9ff82ff3bcd.txt"
+    report = pipeline.check([str(draft)], against=[str(archive)])
+    assert report.findings, "the draft's 10萬張 contradicts the archive's 3万-5万张"
+    for f in report.findings:
+        assert any(Path(c.path).name == draft.name for c in f.claims) or \
+            any(Path(l.path).name == draft.name for l in f.locations)
+    kinds = {f.kind for f in report.findings}
+    assert "contradiction" in kinds
+
+
+def test_load_problems_do_not_stop_the_run(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    shutil.copy(SEEDS / "001_12274d2e8085e09b.txt", tmp_path / "a.txt")
+    shutil.copy(SEEDS / "003_b402c9ff82ff3bcd.txt", tmp_path / "b.txt")
+    report = pipeline.check([str(tmp_path)])
+    assert report.documents == 2 and len(report.problems) == 1
+
+
+def test_cli_check_json_and_exit_codes(capsys):
+    code = main(["check", str(SEEDS), "--format", "json", "--no-progress"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1
+    kinds = {f["kind"] for f in out["findings"]}
+    assert {"contradiction", "divergence"} <= kinds
+    assert main(["check", str(SEEDS), "--format", "json", "--exit-zero"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(SEEDS / "003_b402c9ff82ff3bcd.txt"), "--format", "plain", "--fail-on", "warning"]) == 0
+
+
+def test_cli_fail_on_warning(capsys):
+    one = [str(SEEDS / "000_4d0a8a5e27428347.txt"), str(SEEDS / "001_12274d2e8085e09b.txt")]
+    assert main(["check", *one, "--format", "plain", "--fail-on", "never"]) == 0
+    assert main(["check", *one, "--format", "plain", "--fail-on", "warning"]) == 1
+
+
+def test_cli_load_problem_on_stderr(tmp_path, capsys):
+    missing = tmp_path / "nope.txt"
+    code = main(["check", str(SEEDS / "001_12274d2e8085e09b.txt"), str(missing), "--format", "plain"])
+    captured = capsys.readouterr()
+    assert code in (0, 1)
+    assert "nope.txt" in captured.err and "nope.txt" not in captured.out
+
+
+def test_cli_rule_error_exits_2(tmp_path, capsys):
+    bad = tmp_path / "r.yaml"
+    bad.write_text("claims: [", encoding="utf-8")
+    assert main(["check", str(SEEDS), "--rules", str(bad)]) == 2
+    assert "E301" in capsys.readouterr().err
+
+
+def test_document_checks_are_extensible(monkeypatch):
+    seen = []
+    monkeypatch.setattr(pipeline, "DOCUMENT_CHECKS",
+                        pipeline.DOCUMENT_CHECKS + [lambda d, m, c, r, o: seen.append(d.path) or []])
+    pipeline.check([str(SEEDS / "001_12274d2e8085e09b.txt")])
+    assert len(seen) == 1
