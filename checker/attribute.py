@@ -32,11 +32,12 @@ import bisect
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
 from .model import Claim, Document, Mention
-from .rules import ASCII_LOWER, CURRENCIES, ClaimRule, RuleSet
+from .rules import ASCII_LOWER, CURRENCIES, ClaimRule, RuleSet, ascii_lower
 
 # --- segmentation ---------------------------------------------------------------------
 
@@ -88,6 +89,12 @@ def segment(norm: str) -> list[Segment]:
     if start < len(norm):
         out.append(_sentence(norm, start, len(norm)))
     return out
+
+
+def sentence_starts(norm: str) -> list[int]:
+    """Offsets at which the sentences of ``segment`` begin (empty sentences merge into
+    the next, which is harmless: no number lies in one)."""
+    return [0] + [m.end() for m in SENTENCE_END.finditer(norm) if m.end() < len(norm)]
 
 
 def _sentence(norm: str, start: int, end: int) -> Segment:
@@ -143,6 +150,8 @@ class Lexicon:
             terms.update(rule.words, rule.context, rule.exclude)
         terms.discard("")
         self.terms = frozenset(terms)
+        #: every name of every entity, as matched (a near miss is never one of these)
+        self.known = {n for e in ruleset.entities.values() for n in e.match_names}
         self.pattern = re.compile("(?=(" + _trie(sorted(terms)) + "))") if terms else None
         #: fuzzy names: (ASCII name as written upper-cased, entity id)
         self.fuzzy_names = [(n.upper(), e.id) for e in ruleset.entities.values() if e.fuzzy
@@ -153,11 +162,11 @@ class Lexicon:
             for u in units:
                 self.rules_by_unit.setdefault(u, []).append((i, rule))
 
-    def scan(self, norm: str) -> list[Hit]:
-        """Every term in the text, overlapping, in order of start."""
+    def scan(self, norm: str, start: int = 0, end: int | None = None) -> list[Hit]:
+        """Every term in ``norm[start:end]``, overlapping, in order of start (offsets into norm)."""
         if self.pattern is None:
             return []
-        compact, where = _compact(norm)
+        compact, where = _compact(norm, start, len(norm) if end is None else end)
         hits = []
         for m in self.pattern.finditer(compact):
             longest = m.group(1)
@@ -178,12 +187,12 @@ class Lexicon:
                 hits.append(Hit(s, e, term))
         return hits
 
-    def fuzzy_hits(self, norm: str, known: set[str]) -> list[Hit]:
-        """Near misses of fuzzy names (p00 for H100), as hits of that name."""
+    def fuzzy_hits(self, norm: str, known: set[str], start: int = 0, end: int | None = None) -> list[Hit]:
+        """Near misses of fuzzy names (p00 for H100) in ``norm[start:end]``, as hits of that name."""
         if not self.fuzzy_names:
             return []
         out = []
-        for m in NAME_TOKEN.finditer(norm):
+        for m in NAME_TOKEN.finditer(norm, start, len(norm) if end is None else end):
             token = m.group()
             if token.lower() in known:
                 continue
@@ -218,11 +227,19 @@ def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _compact(norm: str) -> tuple[str, list[int]]:
-    """The text without spaces and tabs, ASCII lower-cased, with each character's
-    offset in ``norm``."""
-    where = [i for i, ch in enumerate(norm) if ch != " " and ch != "\t" and ch != "\u3000"]
-    compact = "".join(norm[i] for i in where).translate(ASCII_LOWER)
+#: What matching ignores between the characters of a name (数据中心AI 市场).
+BLANKS = re.compile(r"[ \t\u3000]+")
+
+
+def _compact(norm: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
+    """``norm[start:end]`` without spaces and tabs, ASCII lower-cased, with each
+    character's offset in ``norm``."""
+    end = len(norm) if end is None else end
+    piece = norm[start:end]
+    if not BLANKS.search(piece):  # the common case: nothing to drop
+        return ascii_lower(piece), range(start, end)
+    where = [start + i for i, ch in enumerate(piece) if ch != " " and ch != "\t" and ch != "\u3000"]
+    compact = ascii_lower(BLANKS.sub("", piece))
     return compact, where
 
 
@@ -296,17 +313,10 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
         return []
     lex = lexicon_for(ruleset)
     norm = doc.norm
-    segments = segment(norm)
-    seg_starts = [s.start for s in segments]
-    hits = lex.scan(norm)
-    # near misses only count in sentences that carry a number
-    number_sentences = {bisect.bisect_right(seg_starts, m.start) - 1 for m in mentions}
-    known = {n for e in ruleset.entities.values() for n in e.match_names}
-    for h in lex.fuzzy_hits(norm, known):
-        if bisect.bisect_right(seg_starts, h.start) - 1 in number_sentences:
-            hits.append(h)
-    hits.sort(key=lambda h: (h.start, -h.end))
-    hit_starts = [h.start for h in hits]
+    # Only the sentences that carry a number are segmented into clauses and scanned for
+    # names and words: a claim never reads outside its own sentence.
+    seg_starts = sentence_starts(norm)
+    known = lex.known
 
     ordered = sorted(mentions, key=lambda m: m.start)
     mention_starts = [m.start for m in ordered]
@@ -318,16 +328,18 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
             continue
         ctx = contexts.get(si)
         if ctx is None:
-            seg = segments[si]
-            lo = bisect.bisect_left(hit_starts, seg.start)
-            hi = bisect.bisect_left(hit_starts, seg.end)
+            s_start = seg_starts[si]
+            s_end = seg_starts[si + 1] if si + 1 < len(seg_starts) else len(norm)
+            seg = _sentence(norm, s_start, s_end)
+            hits = lex.scan(norm, s_start, s_end) + lex.fuzzy_hits(norm, known, s_start, s_end)
+            hits.sort(key=lambda h: (h.start, -h.end))
             per_clause: list[list[Hit]] = [[] for _ in seg.clauses]
-            for h in hits[lo:hi]:
+            for h in hits:
                 per_clause[seg.clause_of(h.start)].append(h)
             a = bisect.bisect_left(mention_starts, seg.start)
             b = bisect.bisect_left(mention_starts, seg.end)
             ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
-            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits[lo:hi]}, ratios, norm)
+            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm)
         claim = _best_claim(doc, mention, ctx, lex, ruleset)
         if claim is not None:
             claims.append(claim)
@@ -367,9 +379,7 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
 def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int):
     q = mention.quantity
     if rule.classifiers:
-        from .load import normalize
-
-        if not q.classifier or normalize(q.classifier) not in rule.classifiers:
+        if not q.classifier or _simplified(q.classifier) not in rule.classifiers:
             return None
     if rule.range_low is not None and q.low is not None and q.low < rule.range_low:
         return None
@@ -425,6 +435,14 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
         return None
     score = ((s_dist if s_dist is not None else 2) + m_dist, -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+@lru_cache(maxsize=256)
+def _simplified(word: str) -> str:
+    """A measure word as rules write it (塊 -> 块); few distinct words, so cached."""
+    from .load import normalize
+
+    return normalize(word)
 
 
 def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:
