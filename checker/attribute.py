@@ -58,6 +58,12 @@ SOURCE = re.compile(
     r"|数据来自(?P<src2>[^,。:;()]{2,16})"
     r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师")
 
+#: A verb of reaching, denied, right before the number: the sentence says the figure will
+#: not be reached ("也不会达到 1 万亿美元", "未能突破", "达不到").  不到/不足 belong to the number
+#: itself (the extractor reads them as bounds) and are not matched here.
+NEGATION = re.compile(r"(?:(?:不会|不能|无法|未能|未|没有|没|难以|不可能)(?:再|会|能)?"
+                      r"(?:达到|达|超过|突破|升至|增至|增长到|到达)|(?:达|做|超)不到)\s*$")
+
 #: A token that may be a garbled chip or model name: letters and digits, with at
 #: least one letter and one digit (p00, H10, A1OO).  Pure numbers are the extractor's.
 NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{1,7}(?![A-Za-z0-9])")
@@ -371,9 +377,11 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
     while sentence_end > seg.start and doc.text[sentence_end - 1] in "\r\n":
         sentence_end -= 1
     source = dict(best.qualifiers).get("source") or _source(doc, seg.start, mention.start)
+    clause_start = seg.clauses[ci][0]
+    negated = NEGATION.search(doc.norm, clause_start, mention.start) is not None
     return Claim(rule=best.rule.id, subject=best.subject, metric=best.rule.metric, qualifiers=best.qualifiers,
                  mention=mention, path=doc.path, sentence=doc.text[seg.start:sentence_end],
-                 sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date)
+                 sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date, negated=negated)
 
 
 def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int):

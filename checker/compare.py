@@ -22,6 +22,7 @@ place value of its last written digit (98% -> [97.5, 98.5]; 7万亿 -> [6.5万�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
@@ -70,8 +71,9 @@ def _width(q: Quantity) -> Decimal:
     return (q.high - q.low) if q.low is not None and q.high is not None else Decimal(0)
 
 
-def _nominal(q: Quantity) -> tuple:
-    return (q.low, q.high, q.bound, q.unit)
+def _nominal(claim: Claim) -> tuple:
+    q = claim.mention.quantity
+    return (q.low, q.high, q.bound, q.unit, claim.negated)
 
 
 # --- formatting amounts in the claim's unit ----------------------------------------------
@@ -149,9 +151,14 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
         for grp, members in groups.items():
             if len(members) < 2:
                 continue
-            finding = _check_group(members, rule, show_consistent)
-            if finding is not None:
-                findings.append(finding)
+            stated = [c for c in members if not c.negated]
+            denied = [c for c in members if c.negated]
+            if len(stated) >= 2:
+                finding = _check_group(stated, rule, show_consistent)
+                if finding is not None:
+                    findings.append(finding)
+            if stated and denied:
+                findings.extend(_check_denials(stated, denied, rule))
         if len(groups) > 1:
             finding = _check_family(fam, groups, rule)
             if finding is not None:
@@ -189,6 +196,43 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
                    detail=_detail(members, rule))
 
 
+#: Words that make a sentence conditional ("如果没有奥特曼的项目"): a figure denied under a
+#: condition diverges from one stated outright rather than contradicting it.
+CONDITIONAL = re.compile(r"如果|假如|假设|倘若|要是|除非|若")
+
+
+def _check_denials(stated: list[Claim], denied: list[Claim], rule: ClaimRule | None) -> list[Finding]:
+    """A figure one article states and another says will not be reached ("预计到2030年将增至1万亿美元"
+    against "预计到2030年也不会达到1万亿美元").  Intervals alone would call these consistent
+    (a round 1万亿 allows less than 1万亿), so a denial is compared with the figure itself."""
+    out = []
+    for no in denied:
+        qn = no.mention.quantity
+        threshold = qn.low if qn.low is not None else qn.high
+        if threshold is None:
+            continue
+        reaching = [c for c in stated if c.mention.quantity.low is not None and c.mention.quantity.low >= threshold]
+        if not reaching:
+            continue
+        yes = reaching[0]
+        before = no.sentence[:max(0, no.mention.start - no.sentence_start)]
+        condition = CONDITIONAL.search(before)
+        first = yes
+        qual_text = _qual_text(first.qualifiers)
+        where = f" ({qual_text})" if qual_text else ""
+        message = (f"{first.subject} {_label(first, rule)}{where}: {_value_text(yes)} is stated in {yes.path}, "
+                   f"but {no.path} says it will not reach {_value_text(no)}")
+        if condition:
+            clause = re.split(r"[,,。;;]", before[condition.start():], maxsplit=1)[0].strip()
+            message += f" under a condition ({clause})"
+        claims = _order(reaching + [no])
+        out.append(Finding(kind="divergence" if condition else "contradiction",
+                           severity="warning" if condition else "error", rule=first.rule, subject=first.subject,
+                           metric=first.metric, message=message, claims=claims,
+                           differs=("condition",) if condition else (), detail=_detail(list(claims), rule)))
+    return out
+
+
 def _miss_message(above: Claim, below: Claim) -> str:
     """'10万张 is 5万 (100%) above the top of 3万-5万张'."""
     qa, qb = above.mention.quantity, below.mention.quantity
@@ -210,6 +254,12 @@ def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
     """How each side was read: the interval each claim allows."""
     lines = []
     for c in _order(members):
+        if c.negated:
+            q = c.mention.quantity
+            figure = _plain(q.low if q.low is not None else q.high)
+            lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> denied: below {figure} "
+                         f"{q.unit}")
+            continue
         iv = interval(c.mention.quantity, rule)
         lo = "-inf" if iv.low is None else _plain(iv.low)
         hi = "+inf" if iv.high is None else _plain(iv.high)
@@ -219,7 +269,7 @@ def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
 
 
 def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule | None) -> Finding | None:
-    values = {grp: frozenset(_nominal(c.mention.quantity) for c in members) for grp, members in groups.items()}
+    values = {grp: frozenset(_nominal(c) for c in members) for grp, members in groups.items()}
     if len(set(values.values())) < 2:
         return None  # the same values under every qualifier: nothing diverges
     names = sorted({k for grp in groups for k, _ in grp})

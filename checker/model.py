@@ -169,6 +169,7 @@ class Claim:
     time: str | None = None  #: "2023", "2024-12", resolved against the article date
     source: str | None = None  #: attributed source, "富国银行"
     doc_date: _dt.date | None = None
+    negated: bool = False  #: the sentence denies the figure: "不会达到1万亿美元" (will not reach it)
 
     @property
     def key(self) -> tuple:

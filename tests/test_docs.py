@@ -34,3 +34,15 @@ def test_readme_quick_start_is_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2, commands
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1].strip() in ci
+
+
+def test_fixture_copies_match_the_shared_originals():
+    """tests/data keeps copies of the gold and acceptance files so the suite runs anywhere;
+    where the shared originals are beside the checkout, the copies must be current."""
+    shared = ROOT.parent / "shared"
+    pairs = [(shared / "gold" / "numbers-seeds.yaml", ROOT / "tests" / "data" / "gold-numbers-seeds.yaml"),
+             (shared / "acceptance" / "seeds.yaml", ROOT / "tests" / "data" / "acceptance-seeds.yaml")]
+    for original, copy in pairs:
+        assert copy.exists(), copy
+        if original.exists():
+            assert copy.read_bytes() == original.read_bytes(), f"refresh {copy} from {original}"

@@ -1,5 +1,5 @@
 """The gold list of numeric expressions from the seed articles
-(/work/shared/gold/numbers-seeds.yaml, copied path below): one test per case.
+(shared/gold/numbers-seeds.yaml beside the checkout; tests/data/ keeps a copy): one test per case.
 
 For an amount, the mention overlapping the gold span must carry the expected
 interval (relative tolerance 1e-9, or inside the case's ``accept`` windows),
@@ -20,7 +20,7 @@ from checker.load import document_from_text
 
 GOLD_CANDIDATES = [
     Path(__file__).resolve().parents[2] / "shared" / "gold" / "numbers-seeds.yaml",
-    Path("/work/shared/gold/numbers-seeds.yaml"),
+    Path(__file__).resolve().parent / "data" / "gold-numbers-seeds.yaml",
 ]
 GOLD = next((p for p in GOLD_CANDIDATES if p.exists()), GOLD_CANDIDATES[-1])
 
