@@ -26,7 +26,6 @@ from .common import (decimal_text, heading, json_dumps, place, side_text, sides,
                      visible_findings)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/factcheck/factcheck"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT_KEY = "factcheckClaim/v1"
 
@@ -96,7 +95,6 @@ def _rule_descriptors(findings: list[Finding]) -> tuple[list[dict], dict[str, in
             "id": rule_id,
             "name": rule_id,
             "shortDescription": {"text": f"{KIND_DESCRIPTIONS[f.kind]}{': ' + about if about else ''}"},
-            "helpUri": f"{INFORMATION_URI}/blob/main/docs/output-formats.md",
             "properties": {"tags": ["fact-consistency", f.kind]},
         })
         index[rule_id] = i
@@ -157,7 +155,7 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": {"name": "factcheck", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": INFORMATION_URI, "rules": rules}},
+                                "rules": rules}},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
