@@ -9,11 +9,11 @@ usage.
 from __future__ import annotations
 
 import io
-import os
 import sys
 
 from ..cli import _choose_format
-from ..errors import FactcheckError, InputError, UsageError
+from ..errors import InputError, UsageError
+from ..render.common import write_atomic
 
 
 def run(args) -> int:
@@ -37,21 +37,6 @@ def run(args) -> int:
         return 0
     buffer = io.StringIO()
     render_mentions(items, fmt, buffer, color=False)
-    _write_atomically(args.output, buffer.getvalue())
+    write_atomic(args.output, buffer.getvalue())
     return 0
 
-
-def _write_atomically(path: str, content: str) -> None:
-    """Write to a temporary file beside ``path`` and rename it, so a crash leaves no half file."""
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise FactcheckError(f"cannot write {path} ({exc.strerror or exc})", path=path, code="E208",
-                             hint="check that the directory exists and is writable") from None

@@ -10,12 +10,12 @@ open side), one entry per quantity.
 
 from __future__ import annotations
 
-import json
 import os
 from decimal import Decimal
 from typing import IO, Iterable, Sequence
 
 from ..model import Document, Mention, Quantity
+from .common import json_dumps
 
 _BOUND_SIGN = {"exact": "", "approx": "≈ ", "gt": "> ", "ge": "≥ ", "lt": "< ", "le": "≤ "}
 
@@ -46,20 +46,11 @@ def format_value(q: Quantity) -> str:
     return f"{sign}{body} {unit}"
 
 
-def _json_number(d: Decimal | None):
-    """A Decimal as a JSON number: int when integral, else float (the JSON contract)."""
-    if d is None:
-        return None
-    if d == d.to_integral_value():
-        return int(d)
-    return float(d)
-
-
 def mention_record(doc: Document, m: Mention) -> dict:
     q = m.quantity
     return {
         "path": doc.path, "line": m.line, "col": m.col, "start": m.start, "end": m.end, "text": m.text,
-        "low": _json_number(q.low), "high": _json_number(q.high), "bound": q.bound, "unit": q.unit,
+        "low": q.low, "high": q.high, "bound": q.bound, "unit": q.unit,
         "classifier": q.classifier,
     }
 
@@ -69,8 +60,8 @@ def render_mentions(items: Sequence[tuple[Document, list[Mention]]], fmt: str, o
     """Write the mentions of each document to ``out`` in ``fmt`` (rich, plain or json)."""
     if fmt == "json":
         records = [mention_record(doc, m) for doc, mentions in items for m in mentions]
-        json.dump({"version": 1, "mentions": records}, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        # Decimals are written digit for digit as JSON numbers (33.33… for 三分之一 keeps its digits)
+        out.write(json_dumps({"version": 1, "mentions": records}) + "\n")
     elif fmt == "plain":
         for line in plain_lines(items):
             out.write(line + "\n")
