@@ -96,9 +96,11 @@ def generate(directory: Path, articles: int, *, seed: int = 7, chars: int = 3000
     return total
 
 
-def fill(db: Path, target: int, *, seed: int = 11) -> int:
+def fill(db: Path, target: int, *, spread: int = 1, seed: int = 11) -> int:
     """Clone indexed claims (values varied) into new documents until the index holds
-    ``target`` claims; return how many were added."""
+    ``target`` claims; return how many were added.  ``spread``: clones go to that many
+    variants of each subject (one of them the real subject), as an archive covering
+    ``spread`` times as many companies would; 1 puts every clone in the real groups."""
     rng = random.Random(seed)
     with Archive.open(db) as archive:
         have = archive.counts()["claims"]
@@ -112,14 +114,19 @@ def fill(db: Path, target: int, *, seed: int = 11) -> int:
                 "SELECT " + ", ".join(f'"{c}"' for c in _columns()) + " FROM claims WHERE doc_id = ? ORDER BY seq",
                 (doc_id,)).fetchall()
             templates.append([claim_from_row(r) for r in rows])
-        added, n = 0, 0
+        added, n, batch = 0, 0, []
         while have + added < target:
             claims = templates[n % len(templates)]
             path = f"synthetic/fill/{n:07d}.md"
-            varied = [_vary_claim(c, path, rng) for c in claims]
-            archive.put_document(f"/synthetic/fill/{n:07d}.md", varied, path=path, hash=f"fill{n}")
+            variant = n % spread
+            varied = [_vary_claim(c, path, rng, variant) for c in claims]
+            batch.append((f"/synthetic/fill/{n:07d}.md", varied, {"path": path, "hash": f"fill{n}"}))
             added += len(varied)
             n += 1
+            if len(batch) >= 2000:
+                archive.put_documents(batch)
+                batch = []
+        archive.put_documents(batch)
         return added
 
 
@@ -129,14 +136,15 @@ def _columns():
     return _CLAIM_COLUMNS
 
 
-def _vary_claim(claim, path, rng):
+def _vary_claim(claim, path, rng, variant=0):
     from dataclasses import replace
 
     q = claim.mention.quantity
     factor = Decimal(rng.randint(50, 150)) / 100
     q2 = replace(q, low=None if q.low is None else (q.low * factor).normalize(),
                  high=None if q.high is None else (q.high * factor).normalize())
-    return replace(claim, path=path, mention=replace(claim.mention, quantity=q2))
+    subject = claim.subject if variant == 0 else f"{claim.subject}~{variant}"
+    return replace(claim, path=path, subject=subject, mention=replace(claim.mention, quantity=q2))
 
 
 def main(argv=None) -> int:
@@ -147,6 +155,9 @@ def main(argv=None) -> int:
     parser.add_argument("--claims", type=int, default=1_000_000, help="claim count for the latency measurement")
     parser.add_argument("--fill", action="store_true",
                         help="top the index up to --claims by cloning claims when indexing gave fewer")
+    parser.add_argument("--spread", type=int, default=1000,
+                        help="--fill spreads clones over this many variants of each subject (default 1,000; "
+                             "1 = every clone in the draft's groups, the worst case)")
     parser.add_argument("--runs", type=int, default=30, help="draft latency samples (default 30)")
     parser.add_argument("--draft", default=str(ROOT / "seeds" / "004_c2a44c906ffc7d08.txt"),
                         help="the draft checked against the archive")
@@ -183,9 +194,10 @@ def main(argv=None) -> int:
         print(f"index size: {size / 1e6:,.1f} MB ({size / max(first.claims, 1):,.0f} bytes/claim)")
 
         if args.fill:
-            added = fill(db, args.claims)
+            added = fill(db, args.claims, spread=args.spread)
             if added:
-                print(f"filled: {added:,} cloned claims added to reach {args.claims:,} (see --help)")
+                print(f"filled: {added:,} cloned claims added to reach {args.claims:,}, spread over {args.spread:,} "
+                      f"variants of each subject (see --help)", flush=True)
         with Archive.open(db) as archive:
             counts = archive.counts()
         doc = read_document(args.draft)

@@ -279,7 +279,8 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
     all_claims = [c for members in groups.values() for c in members]
     first = all_claims[0]
     parts = []
-    for grp, members in sorted(groups.items(), key=lambda g: (g[1][0].path, g[1][0].mention.start)):
+    # ordered by each group's first claim in the corpus, so the message does not depend on reading order
+    for grp, members in sorted(groups.items(), key=lambda g: min((c.path, c.mention.start) for c in g[1])):
         quals = ", ".join(f"{n} {dict(grp).get(n, 'unspecified')}" for n in differs)
         shown = " / ".join(dict.fromkeys(_value_text(c) for c in _order(members)))
         parts.append(f"{shown} ({quals})")

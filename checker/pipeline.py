@@ -148,7 +148,10 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=N
 
     archive_dirs, archive_indexes = [], []
     for a in against or ():
-        (archive_indexes if Path(a).is_file() else archive_dirs).append(a)
+        from .archive import is_index_file
+
+        # an index file, existing or not (a missing one gets E501 from Archive.open), else a directory
+        (archive_indexes if is_index_file(a) or Path(a).is_file() else archive_dirs).append(a)
 
     with _progress(paths, archive_dirs, progress, include, exclude) as tick:
         for role, group in (("draft", paths), ("archive", archive_dirs)):
@@ -176,8 +179,12 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=N
                     suppressions.extend(parse_suppressions(item))
                 tick(item.path)
 
-    for index_path in archive_indexes:
-        claims.extend(_archive_claims(index_path, claims, draft_paths))
+    if archive_indexes:
+        from .archive import archive_claims_for
+
+        drafted = [c for c in claims if c.path in draft_paths]
+        for index_path in archive_indexes:
+            claims.extend(archive_claims_for(drafted, index_path, ruleset=ruleset))
 
     report.claims = len(claims)
     for run in GROUP_CHECKS:
@@ -195,18 +202,6 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=N
 
 def _involves(finding: Finding, paths: set[str]) -> bool:
     return any(c.path in paths for c in finding.claims) or any(l.path in paths for l in finding.locations)
-
-
-def _archive_claims(index_path: str, claims: list[Claim], draft_paths: set[str]) -> list[Claim]:
-    """The archive's claims in the (subject, metric) groups the drafts' claims touch."""
-    from .archive import Archive
-
-    groups = {(c.subject, c.metric) for c in claims if c.path in draft_paths}
-    if not groups:
-        return []
-    with Archive.open(index_path) as archive:
-        found = archive.claims_for_groups(groups)
-    return [c for c in found if c.path not in draft_paths]
 
 
 class _progress:
