@@ -165,12 +165,28 @@ def extract(doc: Document) -> list[Mention]:
     hant = doc.variant == "hant"
     out: list[Mention] = []
     prev_end = 0
-    for m in _MASTER_RE.finditer(norm):
-        for start, end, q in _read(m, norm, text, hant, prev_end):
+    pos = 0
+    search = _MASTER_RE.search
+    while (m := search(norm, pos)) is not None:
+        pos = max(m.end(), pos + 1)
+        found = _read(m, norm, text, hant, prev_end)
+        if found is _TWO_QUANTITIES:
+            # "下降0.5个百分点至12.3%": the connector joins two quantities, not a range; read the
+            # first end on its own and go on scanning after the connector
+            first = search(norm, m.start(), m.start("conn"))
+            found = _read(first, norm, text, hant, prev_end) if first is not None else ()
+            if found is _TWO_QUANTITIES:
+                found = ()
+            pos = m.end("conn")
+        for start, end, q in found:
             line, col = doc.position(start)
             out.append(Mention(start, end, line, col, text[start:end], q))
             prev_end = end
     return out
+
+
+#: What _read gives for two quantities joined by a range connector (different units).
+_TWO_QUANTITIES = object()
 
 
 def parse_quantity(text: str) -> Quantity | None:
@@ -187,7 +203,8 @@ def parse_quantity(text: str) -> Quantity | None:
 
 def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     """The mentions a match stands for: none (a date, a model name, the article 一…)
-    or one.  (A "range" whose ends carry different units, 3万美元至5亿元, gives none.)"""
+    or one; or _TWO_QUANTITIES for a "range" whose ends carry different units
+    (3万美元至5亿元, 0.5个百分点至12.3%), which the caller reads as two."""
     if m.group("frac") is not None:
         q = _fraction(m)
         if q is None:
@@ -231,7 +248,7 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
 
     # a range whose sides carry different units is two quantities
     if n2 is not None and u1 is not None and m.group("unit") is not None and _UNIT_INFO.get(u1) != _UNIT_INFO.get(m.group("unit")):
-        return ()
+        return _TWO_QUANTITIES
 
     if n2 is not None:
         # the connector carries the multiplier back: 3～5亿 is 3亿-5亿
@@ -255,6 +272,8 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     unit, classifier, scale = _unit_of(info, unit_w, unit_span, text, cur_before)
     if unit is None:
         return ()
+    if unit == "number" and start > 0 and norm[start - 1] == "每":
+        return ()  # "每百万token 5美元": the denominator of a rate, not an amount
     if scale != _ONE:
         value = value.scaled(scale)
 

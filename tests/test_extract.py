@@ -268,3 +268,19 @@ def test_extract_command(tmp_path, capsys):
     assert "missing.txt" in captured.err
     assert main(["extract", str(tmp_path / "missing.txt")]) == 2
     assert "E206" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a connector between two different units joins two quantities, not a range
+    ("同比下降0.5个百分点至12.3%。", [("0.5个百分点", "0.5", "0.5", "pp"), ("12.3%", "12.3", "12.3", "percent")]),
+    ("毛利率提升2个百分点至45%", [("2个百分点", "2", "2", "pp"), ("45%", "45", "45", "percent")]),
+    ("增长20%至30亿元", [("20%", "20", "20", "percent"), ("30亿元", "3000000000", "3000000000", "CNY")]),
+    ("价格从3万美元至5亿元不等", [("3万美元", "30000", "30000", "USD"), ("5亿元", "500000000", "500000000", "CNY")]),
+    ("3万美元至5万美元", [("3万美元至5万美元", "30000", "50000", "USD")]),
+    # the denominator of a rate is not an amount
+    ("GPT-4o的API价格为每百万token 5美元。", [("5美元", "5", "5", "USD")]),
+])
+def test_connector_between_different_units_gives_two_quantities(text, expected):
+    got = [(m.text, str(m.quantity.low), str(m.quantity.high), m.quantity.unit)
+           for m in extract(document_from_text(text, "x.txt"))]
+    assert got == expected
