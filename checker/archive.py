@@ -33,6 +33,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -155,12 +156,24 @@ def encode_number(value: Decimal | Fraction | None) -> str | None:
     raise TypeError(f"numbers in claims must be Decimal or Fraction, not {type(value).__name__}: {value!r}")
 
 
+@lru_cache(maxsize=65536)
 def decode_number(text: str | None) -> Decimal | Fraction | None:
+    """A stored number back to its exact value (immutable, so repeated texts share one)."""
     if text is None:
         return None
     if "/" in text:
         return Fraction(text)
     return Decimal(text)
+
+
+@lru_cache(maxsize=8192)
+def _decode_qualifiers(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(pair) for pair in json.loads(text))
+
+
+@lru_cache(maxsize=8192)
+def _decode_date(text: str | None) -> _dt.date | None:
+    return _dt.date.fromisoformat(text) if text else None
 
 
 def _encode_qualifiers(qualifiers: tuple[tuple[str, str], ...]) -> str:
@@ -187,10 +200,10 @@ def claim_from_row(row: Sequence) -> Claim:
                         classifier=classifier, step=decode_number(step), vague=bool(vague), per=per)
     mention = Mention(start=start, end=end, line=line, col=col, text=text, quantity=quantity)
     return Claim(rule=rule, subject=subject, metric=metric,
-                 qualifiers=tuple(tuple(pair) for pair in json.loads(qualifiers)),
+                 qualifiers=_decode_qualifiers(qualifiers),
                  mention=mention, path=path, sentence=sentence, sentence_start=sentence_start,
                  time=time_, source=source,
-                 doc_date=_dt.date.fromisoformat(doc_date) if doc_date else None, negated=bool(negated))
+                 doc_date=_decode_date(doc_date), negated=bool(negated))
 
 
 # --- locating the index -----------------------------------------------------------------
@@ -371,6 +384,9 @@ class Archive:
     def _prepare(self, create: bool) -> None:
         conn = self._conn
         conn.execute("PRAGMA foreign_keys = ON")
+        # reads of large claim groups come from memory-mapped pages rather than read() calls
+        conn.execute("PRAGMA mmap_size = 268435456")
+        conn.execute("PRAGMA cache_size = -65536")
         # One read transaction, so the version and the table count come from the same
         # snapshot (another process may be creating the index at this moment).
         conn.execute("BEGIN")

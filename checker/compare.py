@@ -136,17 +136,26 @@ def _order(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     return tuple(sorted(claims, key=lambda c: (c.path, c.mention.start)))
 
 
-def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent: bool = False) -> list[Finding]:
+def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent: bool = False,
+            involving: Iterable[str] | None = None) -> list[Finding]:
     """Findings for claims that state the same fact (contradiction, consistent) or the
-    same metric under different qualifiers (divergence)."""
+    same metric under different qualifiers (divergence).  ``involving`` (pre-publish
+    mode: the drafts' paths) skips the families in which no claim comes from those
+    paths: they could only give findings that do not involve a draft."""
     families: dict[tuple, dict[tuple, list[Claim]]] = {}
+    touched: set[tuple] = set()
+    wanted = set(involving) if involving is not None else None
     for claim in claims:
         rule = ruleset.rule(claim.rule) if ruleset is not None else None
         fam, grp = _split(claim, rule)
         families.setdefault(fam, {}).setdefault(grp, []).append(claim)
+        if wanted is not None and claim.path in wanted:
+            touched.add(fam)
 
     findings: list[Finding] = []
     for fam, groups in families.items():
+        if wanted is not None and fam not in touched:
+            continue
         rule = ruleset.rule(fam[0]) if ruleset is not None else None
         for grp, members in groups.items():
             if len(members) < 2:
@@ -250,10 +259,16 @@ def _qual_text(qualifiers: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f"{k} {v}" for k, v in qualifiers)
 
 
+#: How many claims a finding's detail lists one by one; a group larger than that (a
+#: figure repeated across a large archive) is summarised after them.
+DETAIL_LINES = 25
+
+
 def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
     """How each side was read: the interval each claim allows."""
     lines = []
-    for c in _order(members):
+    ordered = _order(members)
+    for c in ordered[:DETAIL_LINES]:
         if c.negated:
             q = c.mention.quantity
             figure = _plain(q.low if q.low is not None else q.high)
@@ -265,6 +280,8 @@ def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
         hi = "+inf" if iv.high is None else _plain(iv.high)
         lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> [{lo}, {hi}] "
                      f"{c.mention.quantity.unit}")
+    if len(ordered) > DETAIL_LINES:
+        lines.append(f"… and {len(ordered) - DETAIL_LINES:,} more claims")
     return "\n".join(lines)
 
 

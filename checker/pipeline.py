@@ -79,6 +79,8 @@ def resolve_rules(rules: Sequence[str] | None = None, config=None):
 @dataclass(frozen=True, slots=True)
 class CheckOptions:
     show_consistent: bool = False
+    #: pre-publish mode: the drafts' paths; group checks may skip groups without a draft claim
+    involving: frozenset[str] | None = None
 
 
 DocumentCheck = Callable[[Document, list[Mention], list[Claim], Any, CheckOptions], list[Finding]]
@@ -100,7 +102,7 @@ def _document_notices(doc, mentions, claims, ruleset, options) -> list[Finding]:
 def _compare(claims, ruleset, options) -> list[Finding]:
     from .compare import compare
 
-    return compare(claims, ruleset, show_consistent=options.show_consistent)
+    return compare(claims, ruleset, show_consistent=options.show_consistent, involving=options.involving)
 
 
 def _rule_arithmetic(claims, ruleset, options) -> list[Finding]:
@@ -187,6 +189,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=N
             claims.extend(archive_claims_for(drafted, index_path, ruleset=ruleset))
 
     report.claims = len(claims)
+    if against:
+        options = dataclasses.replace(options, involving=frozenset(draft_paths))
     for run in GROUP_CHECKS:
         findings.extend(run(claims, ruleset, options))
     if against:

@@ -110,8 +110,9 @@ def test_currencies_and_periods_are_never_compared(rs):
 
 
 def test_grouping_is_linear(rs, monkeypatch):
-    """compare does a fixed amount of work per claim: doubling the claims doubles the
-    intervals computed (all pairs would quadruple them)."""
+    """compare does at most a fixed amount of work per claim: doubling the claims at most
+    doubles the intervals computed (all pairs would quadruple them; a finding's detail
+    lists a bounded number of claims, so the growth may be less)."""
     calls = []
     real = cmp.interval
     monkeypatch.setattr(cmp, "interval", lambda q, r: calls.append(1) or real(q, r))
@@ -124,7 +125,7 @@ def test_grouping_is_linear(rs, monkeypatch):
         return len(calls)
 
     small, large = run(200), run(400)
-    assert large == 2 * small
+    assert small < large <= 2 * small
     assert small <= 4 * 400
 
 
