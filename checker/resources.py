@@ -8,12 +8,12 @@ from pathlib import Path
 def builtin_rules_dir() -> Path:
     """The shipped rule set: rules/ of a source checkout (editable installs), else the copy
     installed as the package ``checker.builtin_rules``."""
-    checkout = Path(__file__).resolve().parent.parent / "rules"
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "rules"
     if checkout.is_dir() and (checkout.parent / "pyproject.toml").is_file():
         return checkout
-    import importlib.resources
-
-    return Path(str(importlib.resources.files("checker.builtin_rules")))
+    # pyproject.toml maps rules/ to the package checker.builtin_rules: installed beside this file
+    return here / "builtin_rules"
 
 
 def data_path(name: str) -> Path:

@@ -46,3 +46,15 @@ def test_fixture_copies_match_the_shared_originals():
         assert copy.exists(), copy
         if original.exists():
             assert copy.read_bytes() == original.read_bytes(), f"refresh {copy} from {original}"
+
+
+def test_the_shipped_rules_are_where_the_package_looks():
+    """Installed or run from a checkout, the package finds the rule set of rules/ (a
+    non-editable install carries it as checker/builtin_rules), byte for byte."""
+    from checker.resources import builtin_rules_dir
+
+    found = builtin_rules_dir()
+    shipped = sorted((ROOT / "rules").glob("*.yaml"))
+    assert shipped
+    for path in shipped:
+        assert (found / path.name).read_bytes() == path.read_bytes(), found / path.name
