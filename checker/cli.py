@@ -114,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _choose_format(requested: str | None, output: str | None) -> str:
+def choose_format(requested: str | None, output: str | None) -> str:
+    """The --format asked for, else FACTCHECK_FORMAT, else rich on a terminal and plain otherwise."""
     fmt = requested or os.environ.get("FACTCHECK_FORMAT")
     if fmt:
         return fmt

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import _choose_format, exit_code_for
+from ..cli import choose_format, exit_code_for
 from ..config import resolve_config
 from ..errors import UsageError
 
@@ -30,7 +30,7 @@ def run(args) -> int:
     if not report.documents and report.problems:
         raise UsageError("no readable input among the paths given", code="E206",
                          hint="check the paths and their encodings (messages above)")
-    fmt = _choose_format(args.format or config.format, args.output)
+    fmt = choose_format(args.format or config.format, args.output)
     if args.output:
         write_report(report, fmt, args.output, show_consistent=args.show_consistent)
     else:
