@@ -114,10 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def choose_format(requested: str | None, output: str | None) -> str:
+def choose_format(requested: str | None, output: str | None, allowed: Sequence[str] = FORMATS_CHECK) -> str:
     """The --format asked for, else FACTCHECK_FORMAT, else rich on a terminal and plain otherwise."""
     fmt = requested or os.environ.get("FACTCHECK_FORMAT")
     if fmt:
+        if fmt not in allowed:
+            raise UsageError(f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(allowed)}")
         return fmt
     if output is None and sys.stdout.isatty():
         return "rich"

@@ -80,3 +80,11 @@ def test_consistent_findings_never_fail():
 
 def test_parser_documents_exit_codes():
     assert "exit codes" in build_parser().format_help()
+
+
+def test_a_bad_format_from_the_environment_is_a_usage_error(monkeypatch, capsys):
+    """FACTCHECK_FORMAT=xml is reported like a bad --format: exit 2, what to use instead."""
+    monkeypatch.setenv("FACTCHECK_FORMAT", "xml")
+    assert main(["extract", "seeds/001_12274d2e8085e09b.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown output format 'xml'" in err and "rich, plain, json" in err

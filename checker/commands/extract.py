@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import sys
 
-from ..cli import choose_format
+from ..cli import FORMATS_EXTRACT, choose_format
 from ..errors import InputError, UsageError
 from ..render.common import write_atomic
 
@@ -22,7 +22,7 @@ def run(args) -> int:
 
     if not args.paths:
         raise UsageError("no PATH given", hint="name articles or directories, or '-' for standard input")
-    fmt = choose_format(args.format, args.output)
+    fmt = choose_format(args.format, args.output, FORMATS_EXTRACT)
     items = []
     for item in pipeline.extract_paths(args.paths, date=args.date, stdin_filename=args.stdin_filename):
         if isinstance(item, tuple):
