@@ -31,7 +31,6 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein

@@ -222,7 +222,6 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     info = _UNIT_INFO.get(unit_w) if unit_w is not None else None
     kind = info[0] if info else None
 
-    n1 = m.group("n1")
     n2 = m.group("n2") if conn is not None else None
 
     # --- things that look like numbers and are not amounts -----------------------

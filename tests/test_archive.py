@@ -359,7 +359,7 @@ def test_unreadable_file_is_reported_and_kept(tmp_path, ruleset):
 
 def test_parallel_index_equals_serial_index(tmp_path, ruleset, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    corpus = seed_corpus(tmp_path / "corpus")
+    seed_corpus(tmp_path / "corpus")
     with Archive.open(tmp_path / "serial.sqlite", create=True) as a, \
             Archive.open(tmp_path / "parallel.sqlite", create=True) as b:
         a.index(["corpus"], ruleset, jobs=1)

@@ -436,7 +436,6 @@ def test_cli_exit_code_does_not_depend_on_format(tmp_path, monkeypatch):
 
 def test_second_occurrence_in_a_sentence_is_marked():
     """Two 'p00' in one sentence (000, line 51): each location marks its own occurrence."""
-    from dataclasses import replace
 
     from conftest import location_in
     from checker.model import Finding

@@ -3,12 +3,10 @@ the CI integration files (.pre-commit-hooks.yaml)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 import yaml
 
-from checker import pipeline
 from checker.cli import build_parser, main
 from checker.commands import report as report_command
 from checker.render import render_report_text

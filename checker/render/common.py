@@ -46,8 +46,14 @@ def decimal_text(value: Decimal) -> str:
     return text
 
 
+#: Decimal places shown to people (三分之一 is 33.333333%, the engine keeps every digit).
+SHOWN_PLACES = Decimal("0.000001")
+
+
 def grouped(value: Decimal) -> str:
-    """A Decimal with thousands separators for people: 30000 -> "30,000"."""
+    """A Decimal with thousands separators for people: 30000 -> "30,000", 100/3 -> "33.333333"."""
+    if value.as_tuple().exponent < SHOWN_PLACES.as_tuple().exponent:
+        value = value.quantize(SHOWN_PLACES)
     text = decimal_text(value)
     sign = "-" if text.startswith("-") else ""
     text = text.lstrip("-")

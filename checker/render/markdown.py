@@ -21,7 +21,7 @@ import re
 from typing import TextIO
 
 from ..model import Claim, Finding, Report
-from .common import (DISPUTED_KINDS, KIND_LABELS, counts_line, heading, place, qualifiers_text,
+from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text,
                      same_sentence, side_sentence, side_text, sorted_claims, sorted_locations, value_text,
                      visible_findings)
 

@@ -11,40 +11,10 @@ open side), one entry per quantity.
 from __future__ import annotations
 
 import os
-from decimal import Decimal
 from typing import IO, Iterable, Sequence
 
-from ..model import Document, Mention, Quantity
-from .common import json_dumps
-
-_BOUND_SIGN = {"exact": "", "approx": "≈ ", "gt": "> ", "ge": "≥ ", "lt": "< ", "le": "≤ "}
-
-
-def format_decimal(d: Decimal) -> str:
-    """25000 -> "25,000"; 0.04 -> "0.04"; 100/3 -> "33.333333" (at most 6 decimals)."""
-    if d == d.to_integral_value():
-        return f"{d.quantize(Decimal(1)):,f}"
-    q = d.quantize(Decimal("0.000001")) if d.as_tuple().exponent < -6 else d
-    text = f"{q:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def format_value(q: Quantity) -> str:
-    """The normalized value in readable form: "25,000 – 30,000 USD", "> 80 percent", "≈ 0.04 USD"."""
-    sign = _BOUND_SIGN.get(q.bound, "")
-    if q.low is not None and q.high is not None and q.low != q.high:
-        body = f"{format_decimal(q.low)} – {format_decimal(q.high)}"
-    elif q.low is not None:
-        body = format_decimal(q.low)
-    elif q.high is not None:
-        body = format_decimal(q.high)
-    else:
-        body = "?"
-    unit = q.unit
-    if q.per:
-        unit += f"/{q.per}"
-    return f"{sign}{body} {unit}"
-
+from ..model import Document, Mention
+from .common import json_dumps, value_text
 
 def mention_record(doc: Document, m: Mention) -> dict:
     q = m.quantity
@@ -77,7 +47,7 @@ def plain_lines(items: Iterable[tuple[Document, list[Mention]]]) -> Iterable[str
         for m in mentions:
             q = m.quantity
             extra = f", {q.classifier}" if q.classifier else ""
-            yield f"{doc.path}:{m.line}:{m.col}: {m.text} -> {format_value(q)} ({q.bound}, {q.unit}{extra})"
+            yield f"{doc.path}:{m.line}:{m.col}: {m.text} -> {value_text(q)} ({q.bound}, {q.unit}{extra})"
 
 
 def _render_rich(items, out: IO[str], color: bool | None) -> None:
@@ -99,10 +69,10 @@ def _render_rich(items, out: IO[str], color: bool | None) -> None:
         for m in mentions:
             q = m.quantity
             unit = q.unit + (f" ({q.classifier})" if q.classifier else "")
-            table.add_row(f"{doc.path}:{m.line}:{m.col}", m.text, format_value(q), q.bound, unit)
+            table.add_row(f"{doc.path}:{m.line}:{m.col}", m.text, value_text(q), q.bound, unit)
             count += 1
     console.print(table)
     console.print(f"{count} quantities in {len(items)} file(s)")
 
 
-__all__ = ["render_mentions", "format_value", "format_decimal", "plain_lines", "mention_record"]
+__all__ = ["render_mentions", "plain_lines", "mention_record"]
