@@ -450,3 +450,49 @@ def test_second_occurrence_in_a_sentence_is_marked():
     assert "约35万块<b>p00</b>,而" in rows[0] and "等效60万块<b>p00</b>的" in rows[1]
     out = rich_text(Report(findings=[f]))
     assert "约35万块[p00],而" in out and "等效60万块[p00]的" in out
+
+
+# --- the real check of the seed corpus, in every format ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def checked_seeds():
+    """What `factcheck check seeds/` finds, with paths as the CLI shows them from the root."""
+    import os
+    from pathlib import Path
+
+    from checker import pipeline
+
+    root = Path(__file__).resolve().parent.parent
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return pipeline.check(["seeds"], show_consistent=True)
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.mark.parametrize("fmt, name", [("plain", "seeds-check.plain.txt"), ("json", "seeds-check.json"),
+                                       ("markdown", "seeds-check.md"), ("sarif", "seeds-check.sarif"),
+                                       ("github", "seeds-check.github.txt")])
+def test_golden_formats_of_the_seed_check(checked_seeds, golden, fmt, name):
+    """Every format of the real check of seeds/ matches its golden file byte for byte."""
+    golden(name, render_report_text(checked_seeds, fmt, show_consistent=True))
+
+
+def test_golden_rich_of_the_seed_check(checked_seeds, golden):
+    golden("seeds-check.rich.txt", rich_text(checked_seeds, show_consistent=True))
+
+
+def test_seed_check_sarif_is_valid(checked_seeds):
+    """The SARIF of the real seed check passes the same structural checks as the hand-built one."""
+    log = json.loads(render_report_text(checked_seeds, "sarif"))
+    run = log["runs"][0]
+    assert log["version"] == "2.1.0" and run["columnKind"] == "unicodeCodePoints"
+    ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    for result in run["results"]:
+        assert result["ruleId"] in ids and result["level"] in ("error", "warning", "note")
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1 and region["startColumn"] >= 1
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("seeds/")
+        assert result["partialFingerprints"]
