@@ -280,6 +280,8 @@ def test_extract_command(tmp_path, capsys):
     ("增长20%至30亿元", [("20%", "20", "20", "percent"), ("30亿元", "3000000000", "3000000000", "CNY")]),
     ("价格从3万美元至5亿元不等", [("3万美元", "30000", "30000", "USD"), ("5亿元", "500000000", "500000000", "CNY")]),
     ("3万美元至5万美元", [("3万美元至5万美元", "30000", "50000", "USD")]),
+    # basis points are hundredths of a percentage point
+    ("上涨了20个基点", [("20个基点", "0.2", "0.2", "pp")]),
     # the denominator of a rate is not an amount
     ("GPT-4o的API价格为每百万token 5美元。", [("5美元", "5", "5", "USD")]),
 ])
