@@ -290,8 +290,14 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
     if len(set(values.values())) < 2:
         return None  # the same values under every qualifier: nothing diverges
     names = sorted({k for grp in groups for k, _ in grp})
-    differs = tuple(n for n in names if len({dict(grp).get(n) for grp in groups}) > 1)
+    # a qualifier differs when two groups state different values for it; a group that does not
+    # state it (region unspecified) is unknown there, not different, and is left out
+    differs = tuple(n for n in names if len({dict(grp)[n] for grp in groups if n in dict(grp)}) > 1)
     if not differs:
+        return None
+    groups = {grp: members for grp, members in groups.items() if all(n in dict(grp) for n in differs)}
+    values = {grp: v for grp, v in values.items() if grp in groups}
+    if len(groups) < 2 or len(set(values.values())) < 2:
         return None
     all_claims = [c for members in groups.values() for c in members]
     first = all_claims[0]

@@ -109,3 +109,58 @@ def test_claims_keep_positions_and_sentence(ruleset):
 def test_segment_keeps_thousands_together():
     segs = segment("价格为25,000美元,而且上涨。")
     assert len(segs) == 1 and len(segs[0].clauses) == 2
+
+
+PHONES = """\
+name: phones
+entities:
+  xiaomi: [小米]
+  apple: [苹果]
+  samsung: [三星]
+qualifiers:
+  region:
+    values: {china: [中国市场], global: [全球]}
+claims:
+  - id: shipments
+    subject: [xiaomi, apple, samsung]
+    metric: shipments
+    words: [出货量, 出货]
+    unit: count
+    qualifiers: [region]
+    separate: [period]
+"""
+
+
+@pytest.fixture(scope="module")
+def phones():
+    from checker.rules import load_rules_text
+
+    return load_rules_text(PHONES, "phones.yaml")
+
+
+@pytest.mark.parametrize("sentence, period", [
+    ("2024年第一季度,苹果全球出货量为5010万部。", "2024-Q1"),
+    ("2024年Q3苹果全球出货量为5010万部。", "2024-Q3"),
+    ("苹果2024年上半年全球出货量为1亿部。", "2024-H1"),
+    ("前三季度苹果全球出货量为1.5亿部。", "Q1-Q3"),
+    ("2023年苹果全球出货量为2.35亿部。", "2023"),
+])
+def test_period_includes_the_part_of_the_year(phones, sentence, period):
+    """A quarter's figure is a different fact from the year's: the period says which."""
+    (claim,) = read(sentence, phones).values()
+    assert claim.time == period and claim.qualifier("period") == period
+
+
+def test_period_carries_over_within_a_paragraph(phones):
+    """"其中,三星以6010万部…" speaks of the quarter the sentence before named; the next
+    paragraph does not."""
+    text = ("根据IDC的数据,2024年第一季度全球智能手机出货量为2.894亿部。其中,三星以6010万部的出货量重回第一。\n"
+            "苹果出货量为5010万部。")
+    got = read(text, phones)
+    assert got["6010万部"].time == "2024-Q1"
+    assert got["5010万部"].time is None
+
+
+def test_relative_period_with_a_part(phones):
+    got = read("小米去年上半年全球出货量为7000万部。", phones, date=dt.date(2024, 3, 1))
+    assert got["7000万部"].time == "2023-H1"

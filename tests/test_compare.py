@@ -133,3 +133,15 @@ def test_format_amount():
     assert cmp.format_amount(D(50000), "count") == "5万"
     assert cmp.format_amount(D("48100000000"), "USD") == "481亿美元"
     assert cmp.format_amount(D("0.04"), "USD") == "0.04美元"
+
+
+def test_an_unstated_qualifier_is_unknown_not_different(rs):
+    """A divergence needs two groups that state different values of a qualifier: a claim
+    that names no market is left out rather than shown as 'market unspecified'."""
+    stated_dc = claim("98%", pct(98), quals=[("market", "dc")], path="a.txt")
+    unstated = claim("80%", pct(80), quals=[], path="b.txt")
+    assert cmp.compare([stated_dc, unstated], rs) == []
+    stated_chips = claim("超过80%", pct(80, bound="gt"), quals=[("market", "chips")], path="c.txt")
+    (finding,) = cmp.compare([stated_dc, unstated, stated_chips], rs)
+    assert finding.kind == "divergence" and finding.differs == ("market",)
+    assert {c.path for c in finding.claims} == {"a.txt", "c.txt"}
