@@ -64,7 +64,8 @@ _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2
 SOURCE = re.compile(
     r"据(?P<src>[^,。:;()\d]{2,16}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究)"
     r"|数据来自(?P<src2>[^,。:;()]{2,16})"
-    r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师")
+    r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师"
+    r"|(?P<src4>[A-Za-z][A-Za-z0-9 &.-]{1,20}|[^,。:;()\d的\s]{2,8})的?(?:数据|报告|统计)(?:显示|称|指出)")
 
 #: A verb of reaching, denied, right before the number: the sentence says the figure will
 #: not be reached ("也不会达到 1 万亿美元", "未能突破", "达不到").  不到/不足 belong to the number
@@ -436,6 +437,9 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
             value, dist = time, 0
         elif name == "currency":
             value, dist = q.unit, 0
+        elif name == "source" and name not in lex.ruleset.qualifiers:
+            # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
+            value, dist = _source(doc, ctx.seg.start, mention.start), 0
         else:
             value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
         if value is None:
@@ -564,11 +568,15 @@ def _source(doc: Document, sentence_start: int, mention_start: int) -> str | Non
     """The source a figure is attributed to in its sentence, as written."""
     found = None
     for m in SOURCE.finditer(doc.norm, sentence_start, mention_start):
-        for g in ("src", "src2", "src3"):
-            if m.group(g):
+        for g in ("src", "src2", "src3", "src4"):
+            if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
                 s, e = m.span(g)
                 found = doc.text[s:e].strip()
     return found
+
+
+#: Words before 数据显示 that describe data rather than name who published it (权威数据显示).
+NOT_SOURCES = frozenset({"权威", "公开", "相关", "最新", "官方", "统计", "市场", "行业", "调查", "研究", "有关", "多项"})
 
 
 __all__ = ["attribute", "segment", "Segment", "Lexicon", "lexicon_for", "Hit"]

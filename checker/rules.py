@@ -47,7 +47,7 @@ UNITS = GENERIC_UNITS + CURRENCIES + PHYSICAL_UNITS
 #: Built-in qualifiers: their values are computed, not listed in a file.
 #: ``period``: the year a claim is about (2023年, 去年/今年 against the article's date, 到2030年).
 #: ``currency``: added automatically to rules whose unit is ``money``.
-BUILTIN_QUALIFIERS = ("period", "currency")
+BUILTIN_QUALIFIERS = ("period", "currency", "source")
 
 TOP_KEYS = {"name": False, "description": False, "entities": False, "qualifiers": False, "claims": False,
             "checks": False, "notices": False}

@@ -164,3 +164,19 @@ def test_period_carries_over_within_a_paragraph(phones):
 def test_relative_period_with_a_part(phones):
     got = read("小米去年上半年全球出货量为7000万部。", phones, date=dt.date(2024, 3, 1))
     assert got["7000万部"].time == "2023-H1"
+
+
+def test_source_is_a_built_in_qualifier():
+    """A rule that lists `source` keeps figures from different publishers apart (a
+    divergence naming the source, not a contradiction); 权威数据显示 names no one."""
+    from checker.compare import compare
+    from checker.rules import load_rules_text
+
+    rules = load_rules_text(PHONES.replace("qualifiers: [region]", "qualifiers: [region, source]"), "phones.yaml")
+    a = document_from_text("据IDC统计,2023年小米全球智能手机出货量为1.46亿部。", "a.txt")
+    b = document_from_text("Canalys数据显示,2023年小米全球智能手机出货量约为1.7亿部。", "b.txt")
+    c = document_from_text("权威数据显示,2023年小米全球出货量为1.5亿部。", "c.txt")
+    claims = [cl for d in (a, b, c) for cl in attribute(d, extract(d), rules)]
+    assert [cl.qualifier("source") for cl in claims] == ["IDC", "Canalys", None]
+    (finding,) = compare(claims, rules)
+    assert finding.kind == "divergence" and finding.differs == ("source",)
