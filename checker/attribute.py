@@ -355,10 +355,32 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
             b = bisect.bisect_left(mention_starts, seg.end)
             ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
             ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm)
+        if _earlier_value(norm, mention, ctx, ordered, mention_starts):
+            continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset)
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+#: "从95%降至50%", "由1%提升至5%": the first number is the value before a change the sentence
+#: reports, not a current figure; read as a claim it would contradict the second.
+FROM_BEFORE = re.compile(r"(?:从|由)\s*$")
+CHANGE_TO = re.compile(r"\s*[^\d,。;!?]{0,4}?(?:降|跌|升|涨|增|增长|增加|提升|提高|扩大|缩小|下降|上升|减少|回落)?"
+                       r"(?:至|到|为)\s*$")
+
+
+def _earlier_value(norm: str, mention: Mention, ctx: _Context, ordered: list[Mention],
+                   mention_starts: list[int]) -> bool:
+    """True for the "from" value of a change stated in one clause (从A降至B)."""
+    clause_start, clause_end = ctx.seg.clauses[ctx.seg.clause_of(mention.start)]
+    if not FROM_BEFORE.search(norm, clause_start, mention.start):
+        return False
+    i = bisect.bisect_right(mention_starts, mention.start)
+    if i >= len(ordered) or ordered[i].start >= clause_end:
+        return False
+    after = ordered[i]
+    return after.quantity.unit == mention.quantity.unit and CHANGE_TO.fullmatch(norm, mention.end, after.start) is not None
 
 
 @dataclass(slots=True)

@@ -180,3 +180,14 @@ def test_source_is_a_built_in_qualifier():
     assert [cl.qualifier("source") for cl in claims] == ["IDC", "Canalys", None]
     (finding,) = compare(claims, rules)
     assert finding.kind == "divergence" and finding.differs == ("source",)
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    ("英伟达在中国市场的份额从95%降至50%。", ["50%"]),
+    ("英伟达H100的价格从2.5万美元涨到4万美元。", ["4万美元"]),
+    ("AMD的市场份额由1%提升至5%。", ["5%"]),
+])
+def test_the_value_before_a_change_is_not_a_claim(ruleset, sentence, kept):
+    """In 从A降至B the first number is the value before the change: read as a claim, it
+    would contradict the second inside one sentence."""
+    assert list(read(sentence, ruleset)) == kept
