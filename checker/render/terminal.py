@@ -21,7 +21,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from ..model import Claim, Finding, Report
+from ..model import Claim, Finding, Report, severity_rank
 from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
                      side_sentence,
                      side_text, sides, value_text, visible_findings)
@@ -176,7 +176,8 @@ def render_to(console: Console, report: Report, *, show_consistent: bool = False
     """Print the report on ``console`` (the caller owns the Console)."""
     findings = visible_findings(report, show_consistent)
     mark = console.color_system is not None and not console.no_color
-    for finding in findings:
+    # an editor reads the errors first: most severe first, then in order of position
+    for finding in sorted(findings, key=lambda f: -severity_rank(f.severity)):
         console.print(FindingView(finding, mark=mark))
     console.print(SummaryView(report, findings))
 
