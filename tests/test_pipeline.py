@@ -106,3 +106,21 @@ def test_draft_against_the_other_four_gives_exactly_its_findings(tmp_path, draft
     involving = sorted(_meaning(f) for f in full.findings if draft_name in {p[0] for p in _meaning(f)[5]})
     draft = pipeline.check([str(SEEDS / draft_name)], against=[str(archive)], show_consistent=True)
     assert sorted(_meaning(f) for f in draft.findings) == involving
+
+
+def test_config_tolerance_and_severity_reach_the_check(tmp_path):
+    """Per-rule overrides in factcheck.toml change what check reports: a tolerance of 100%
+    makes 10萬張 agree with 3万-5万张; a severity override re-levels the contradiction."""
+    from checker.config import load_config
+
+    def contradictions(toml: str):
+        path = tmp_path / "factcheck.toml"
+        path.write_text(toml, encoding="utf-8")
+        report = pipeline.check([str(SEEDS)], config=load_config(path))
+        return [f for f in report.findings if f.kind == "contradiction" and f.rule == "ai-chips.training-gpus"]
+
+    (plain,) = contradictions("")
+    assert plain.severity == "error"
+    assert contradictions('[rules."ai-chips.training-gpus"]\ntolerance = "100%"\n') == []
+    (relevelled,) = contradictions('[rules."ai-chips.training-gpus"]\nseverity = "warning"\n')
+    assert relevelled.severity == "warning"
