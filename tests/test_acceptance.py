@@ -174,3 +174,34 @@ def test_equipment_market_agrees_once_the_date_is_known(spans):
     item = next(i for i in _items() if i["id"] == "equipment-market")
     quoted = [spans[(c["article"], c["quote"])] for c in item["claims"]]
     assert any(f.kind == "consistent" and all(_names(f, q) for q in quoted) for f in report.findings)
+
+
+#: The internal_consistent items of the acceptance file, by the derived check that verifies each.
+INTERNAL_CHECKS = {
+    "000": ["ai-chips.target-vs-chip-sales", "derive.restatement"],
+    "004": ["ai-chips.target-vs-uk-gdp"],
+}
+
+
+def test_internal_consistent_items_are_verified_never_errors(report):
+    """000: 7万亿 is 13倍以上 of 5270亿 and 四分之一(25%)/五分之二(40%) restate their fractions;
+    004: 7万亿 against 3.14万亿 is 2年多.  Each is checked and found consistent; no arithmetic
+    error is reported in either article."""
+    data = yaml.safe_load(ACCEPTANCE.read_text(encoding="utf-8"))
+    assert {i["article"] for i in data["internal_consistent"]} == set(INTERNAL_CHECKS)
+    for article, rules in INTERNAL_CHECKS.items():
+        name = _article_path(article).name
+        in_article = [f for f in report.findings if any(Path(c.path).name == name for c in f.claims)]
+        assert not [f for f in in_article if f.kind == "arithmetic"], article
+        for rule in rules:
+            verified = [f for f in in_article if f.rule == rule]
+            assert verified and all(f.kind == "consistent" for f in verified), (article, rule)
+
+
+def test_chip_market_2030_names_the_condition(report, spans):
+    """000 expects 1万亿美元 of chip sales by 2030; 004 says it will not be reached without
+    Altman's project: a divergence whose message quotes the condition."""
+    item = next(i for i in _items() if i["id"] == "chip-market-2030")
+    quoted = [spans[(c["article"], c["quote"])] for c in item["claims"]]
+    (finding,) = [f for f in report.findings if f.kind == "divergence" and all(_names(f, q) for q in quoted)]
+    assert finding.differs == ("condition",) and "如果没有奥特曼的项目" in finding.message
