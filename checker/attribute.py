@@ -35,13 +35,11 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from .model import Claim, Document, Mention
+from .model import SENTENCE_END, Claim, Document, Mention
 from .rules import ASCII_LOWER, CURRENCIES, ClaimRule, RuleSet, ascii_lower
 
 # --- segmentation ---------------------------------------------------------------------
 
-#: Ends a sentence in the matching view (full-width ！？； are folded to ASCII there).
-SENTENCE_END = re.compile(r"[。!?;\n]")
 #: Ends a clause: , 、 : (full-width folded), except a thousands comma (25,000).
 CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[、:]")
 

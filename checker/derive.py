@@ -751,8 +751,6 @@ _RESTATE_OPEN = re.compile(
         (?P<currency>人民币|美元|港元|港币|欧元|日元|新台币|台币|英镑)?\s*$""",
     re.VERBOSE)
 _RESTATE_CLOSE = re.compile(r"^\s*\)")
-# Sentence ends for quoting a mention's sentence.
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 def check_document(doc: Document, mentions: Sequence[Mention], *, show_consistent: bool = False,
@@ -791,12 +789,8 @@ def check_document(doc: Document, mentions: Sequence[Mention], *, show_consisten
 
 def sentence_of(doc: Document, start: int, end: int) -> tuple[str, int]:
     """The sentence around a span, as written, and its offset."""
-    left = start
-    while left > 0 and not _SENTENCE_END.match(doc.text[left - 1]):
-        left -= 1
-    m = _SENTENCE_END.search(doc.text, end)
-    right = m.end() if m else len(doc.text)
-    return doc.text[left:right].rstrip("\n"), left
+    left, right = doc.sentence_around(start, end)
+    return doc.text[left:right].rstrip("\r\n"), left
 
 
 def _generic_claim(doc: Document, m: Mention, rule: str) -> Claim:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +43,12 @@ SEVERITIES = ("info", "warning", "error")
 def severity_rank(severity: str) -> int:
     """0 for info, 1 for warning, 2 for error."""
     return SEVERITIES.index(severity)
+
+
+#: Marks that end a sentence in the matching view (``Document.norm``, where the full-width
+#: ！？； are folded to ASCII).  One definition for every stage that speaks of sentences.
+SENTENCE_MARKS = "。!?;\n"
+SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}]")
 
 
 # --- load ---------------------------------------------------------------------------
@@ -70,6 +77,13 @@ class Document:
         """1-based (line, column) in code points of an offset into ``text``."""
         index = bisect.bisect_right(self.line_starts, offset) - 1
         return index + 1, offset - self.line_starts[index] + 1
+
+    def sentence_around(self, start: int, end: int) -> tuple[int, int]:
+        """Offsets of the sentence holding ``text[start:end]``: from after the previous
+        sentence end to its own end mark included (SENTENCE_END, read on ``norm``)."""
+        left = max(self.norm.rfind(mark, 0, start) for mark in SENTENCE_MARKS) + 1
+        m = SENTENCE_END.search(self.norm, end)
+        return left, (m.end() if m else len(self.norm))
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""
