@@ -58,3 +58,24 @@ def test_the_shipped_rules_are_where_the_package_looks():
     assert shipped
     for path in shipped:
         assert (found / path.name).read_bytes() == path.read_bytes(), found / path.name
+
+
+def _blocks_after(text: str, marker: str) -> str:
+    """The first fenced block after ``marker`` in a Markdown text."""
+    rest = text.split(marker, 1)[1]
+    return rest.split("```", 2)[1].split("\n", 1)[1]
+
+
+def test_pipeline_walkthrough_shows_real_output(tmp_path, monkeypatch, capsys):
+    """docs/pipeline.md quotes what the tool prints for its two articles, verbatim."""
+    from checker.cli import main
+
+    doc = (ROOT / "docs" / "pipeline.md").read_text(encoding="utf-8")
+    (tmp_path / "walk.md").write_text(_blocks_after(doc, "`walk.md`:"), encoding="utf-8")
+    (tmp_path / "walk2.md").write_text(_blocks_after(doc, "`walk2.md`:"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for command in ("$ factcheck extract walk.md walk2.md --format plain",
+                    "$ factcheck check walk.md walk2.md --format plain --show-consistent"):
+        block = doc.split(command + "\n", 1)[1].split("```", 1)[0]
+        assert main(command.split()[2:]) == 0
+        assert capsys.readouterr().out == block
