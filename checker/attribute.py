@@ -405,7 +405,7 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
     sentence_end = seg.end
     while sentence_end > seg.start and doc.text[sentence_end - 1] in "\r\n":
         sentence_end -= 1
-    source = dict(best.qualifiers).get("source") or _source(doc, seg.start, mention.start)
+    source = dict(best.qualifiers).get("source") or _source(doc, seg.start, mention.start, seg.end)
     clause_start = seg.clauses[ci][0]
     negated = NEGATION.search(doc.norm, clause_start, mention.start) is not None
     return Claim(rule=best.rule.id, subject=best.subject, metric=best.rule.metric, qualifiers=best.qualifiers,
@@ -459,7 +459,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
             value, dist = q.unit, 0
         elif name == "source" and name not in lex.ruleset.qualifiers:
             # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
-            value, dist = _source(doc, ctx.seg.start, mention.start), 0
+            value, dist = _source(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
         else:
             value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
         if value is None:
@@ -584,15 +584,24 @@ def _period(m: re.Match, doc: Document) -> str | None:
     return year + (f"-{part}" if part else "")
 
 
-def _source(doc: Document, sentence_start: int, mention_start: int) -> str | None:
-    """The source a figure is attributed to in its sentence, as written."""
+def _source(doc: Document, sentence_start: int, mention_start: int, sentence_end: int | None = None) -> str | None:
+    """The source a figure is attributed to in its sentence, as written: the nearest
+    before the number, else a note after it ("…1 万亿美元(数据来自麦肯锡)")."""
     found = None
     for m in SOURCE.finditer(doc.norm, sentence_start, mention_start):
         for g in ("src", "src2", "src3", "src4"):
             if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
                 s, e = m.span(g)
                 found = doc.text[s:e].strip()
+    if found is None and sentence_end is not None:
+        after = SOURCE_AFTER.search(doc.norm, mention_start, sentence_end)
+        if after is not None:
+            found = doc.text[after.start("src"):after.end("src")].strip()
     return found
+
+
+#: A source noted after the figure: (数据来自麦肯锡), (来源:IDC).
+SOURCE_AFTER = re.compile(r"[(]\s*(?:数据来自|数据来源[:]?|来源[:]|资料来源[:]?)\s*(?P<src>[^,。:;()]{2,16})\s*[)]")
 
 
 #: Words before 数据显示 that describe data rather than name who published it (权威数据显示).
