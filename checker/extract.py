@@ -287,6 +287,8 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
         bound = "gt"  # 2年多
     post = m.group("post")
     b = _bound_of(bound, post, value.vague or _round_magnitude(m))
+    if max(abs(value.low), abs(value.high)) >= _MAX_AMOUNT:
+        return ()  # a run of twenty-odd digits is an identifier or noise, not an amount
     low, high = _clean(value.low), _clean(value.high)
     if low != high and not value.vague:
         pass  # a stated range keeps both ends under any bound (多达5万亿-7万亿: le)
@@ -460,6 +462,11 @@ def _bounded(q: Quantity, bound: str | None, post: str | None, *, approx: bool =
         low = None
     return Quantity(low=low, high=high, bound=b, unit=q.unit, classifier=q.classifier, step=q.step,
                     vague=q.vague, per=q.per)
+
+
+#: Larger than any amount an article states (10^20: a hundred million 万亿), and safely inside
+#: the 28 significant digits of Decimal's default context.
+_MAX_AMOUNT = Decimal(10) ** 20
 
 
 def _clean(d: Decimal) -> Decimal:
