@@ -17,6 +17,7 @@ become amounts.
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
@@ -158,6 +159,33 @@ _PREFIX_LAST = frozenset(w[-1] for w in list(_HEDGE_BEFORE) + list(_CURRENCY_BEF
 _LOOKBACK = 10  # characters examined before a number for hedge and currency words
 
 
+#: Words that state a ratio without a digit (翻番, 翻了两番, 减半, 一半), from the lexicon.
+_RATIO_WORDS = {w: (unit, Decimal(value)) for w, (unit, value) in _LEX["ratio_words"].items()}
+_RATIO_WORD_RE = re.compile(_alternation(_RATIO_WORDS))
+
+
+def _ratio_words(doc: Document, taken: list[Mention]) -> list[Mention]:
+    """The ratio words of ``doc`` that no numeric mention covers."""
+    out = []
+    starts = [m.start for m in taken]
+    for m in _RATIO_WORD_RE.finditer(doc.norm):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and taken[i].end > m.start():
+            continue  # inside a number already read
+        unit, value = _RATIO_WORDS[m.group()]
+        # hedges around it as around a number: 超过一半, 一半以上
+        start, bound, _ = _prefix(doc.norm, m.start(), taken[i].end if i >= 0 else 0)
+        post = next((w for w in _HEDGE_AFTER_BY_LENGTH if doc.norm.startswith(w, m.end())), None)
+        end = m.end() + len(post) if post else m.end()
+        q = _bounded(Quantity(value, value, "exact", unit), bound, post)
+        line, col = doc.position(start)
+        out.append(Mention(start, end, line, col, doc.text[start:end], q))
+    return out
+
+
+_HEDGE_AFTER_BY_LENGTH = sorted(_HEDGE_AFTER, key=len, reverse=True)
+
+
 def extract(doc: Document) -> list[Mention]:
     """Every quantity in ``doc``, sorted by start, non-overlapping."""
     norm = doc.norm
@@ -182,6 +210,9 @@ def extract(doc: Document) -> list[Mention]:
             line, col = doc.position(start)
             out.append(Mention(start, end, line, col, text[start:end], q))
             prev_end = end
+    words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
+    if words:
+        out = sorted([*out, *words], key=lambda m: m.start)
     return out
 
 

@@ -296,3 +296,17 @@ def test_a_digit_run_too_long_for_an_amount_is_not_one():
     Such a run is an identifier or noise, never an amount; ordinary large amounts stay."""
     doc = document_from_text("8852449779493057204718265912004458692614425万亿美元,另有3万亿美元。", "x.txt")
     assert [m.text for m in extract(doc)] == ["3万亿美元"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("其估值在一年内翻了两番。", ("翻了两番", "4", "4", "exact", "times")),
+    ("营收翻番", ("翻番", "2", "2", "exact", "times")),
+    ("价格下降了一半。", ("一半", "50", "50", "exact", "percent")),
+    ("一半以上的用户", ("一半以上", "50", "None", "ge", "percent")),
+    ("超过一半的员工", ("超过一半", "50", "None", "gt", "percent")),
+])
+def test_ratio_words_without_digits(text, expected):
+    """翻番, 翻了两番, 减半, 一半: ratios stated in words, with hedges read as around a number."""
+    (m,) = extract(document_from_text(text, "x.txt"))
+    q = m.quantity
+    assert (m.text, str(q.low), str(q.high), q.bound, q.unit) == expected
