@@ -125,10 +125,30 @@ def _simplify_chunk(chunk: str, convert) -> str:
     return "".join(c if len(c) == 1 else o for o, c in ((ch, convert(ch)) for ch in chunk))
 
 
+@lru_cache(maxsize=1)
+def _regional_terms() -> tuple[tuple[str, str], ...]:
+    """Taiwan/Hong Kong words -> mainland words, equal lengths only (checker/data/regional_terms.yaml)."""
+    import yaml
+
+    from .resources import data_path
+
+    pairs = yaml.safe_load(data_path("regional_terms.yaml").read_text(encoding="utf-8")) or {}
+    return tuple((str(k), str(v)) for k, v in pairs.items() if len(str(k)) == len(str(v)))
+
+
+def to_mainland_terms(text: str) -> str:
+    """晶片 -> 芯片, 资料中心 -> 数据中心 …: regional vocabulary in the words rules are written in."""
+    for regional, mainland in _regional_terms():
+        if regional in text:
+            text = text.replace(regional, mainland)
+    return text
+
+
 def normalize(text: str) -> str:
-    """The matching view of ``text``: same length, full-width folded, Simplified.
+    """The matching view of ``text``: same length, full-width folded, Simplified, with the
+    Taiwan/Hong Kong tech vocabulary in mainland words.
     (``document_from_text`` also blanks the regions that must not be scanned.)"""
-    return to_simplified(fold_fullwidth(text))
+    return to_mainland_terms(to_simplified(fold_fullwidth(text)))
 
 
 # --- regions that are not scanned ----------------------------------------------------
@@ -569,7 +589,7 @@ def document_from_text(text: str, path: str = "<stdin>", *, markdown: bool | Non
         regions, front = _markdown_regions(scan)
     else:
         regions, front = _url_regions(scan), None
-    norm = _blank(simplified, regions)
+    norm = _blank(to_mainland_terms(simplified), regions)
     found = (_front_matter_date(front) or _date_line(norm) or filename_date(path)
              or coerce_date(date))
     return Document(path=path, text=text, norm=norm, encoding=encoding, date=found, variant=variant,

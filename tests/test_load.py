@@ -454,3 +454,11 @@ def test_norm_keeps_length_and_positions_map_back(text, markdown):
     for a, b in zip(doc.text, doc.norm):
         if a in "\r\n":
             assert b == a
+
+
+def test_taiwan_tech_vocabulary_reads_as_the_mainland_words_rules_use():
+    """輝達在AI晶片市場的市佔率 matches rules written as 辉达 … AI芯片市场 … 市占率; the length is kept."""
+    text = "輝達在AI晶片市場的市佔率超過八成,資料中心與人工智慧軟體"
+    doc = document_from_text(text, "tw.txt")
+    assert doc.norm == "辉达在AI芯片市场的市占率超过八成,数据中心与人工智能软件"
+    assert len(doc.norm) == len(doc.text)
