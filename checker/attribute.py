@@ -448,6 +448,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
             break
     if m_dist is None:
         return None
+    if s_dist != 0 and _names_another_owner(doc.norm, ctx, ci, mention, rule, lex):
+        return None  # "而超微的市占率仅约1.2%": the clause is about someone the rules do not know
 
     qualifiers: list[tuple[str, str]] = []
     time = _time(doc, ctx, ci, mention)
@@ -483,6 +485,37 @@ def _simplified(word: str) -> str:
     from .load import normalize
 
     return normalize(word)
+
+
+#: "X的<metric word>" / "X公司的<metric word>" in the number's clause: X owns the figure.
+#: Pronouns and "the company" refer back to a subject already named, so they do not count.
+_OWNER = re.compile(r"(?P<owner>[\u4e00-\u9fffA-Za-z0-9]{1,12}?)(?:公司|集团)?的\s*$")
+_REFERS_BACK = ("其", "它", "它们", "该公司", "该", "后者", "前者", "他们", "对方", "公司", "其中")
+_CONNECTIVES = "而但则且和与及并还也另外此外同时其次"
+
+
+def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule,
+                         lex: Lexicon) -> bool:
+    """True when the number's own clause gives its metric word an owner of its own that is
+    no known entity ("而超微的市占率"): the subject of an earlier clause is not inherited then."""
+    cs = ctx.seg.clauses[ci][0]
+    for h in ctx.hits[ci]:
+        if h.term not in rule.words or h.start >= mention.start:
+            continue
+        m = _OWNER.search(norm, cs, h.start)
+        if m is None:
+            continue
+        owner = m.group("owner").lstrip(_CONNECTIVES).strip()
+        if not owner or owner in _REFERS_BACK or owner.endswith(_REFERS_BACK) or _TIME_OWNER.fullmatch(owner):
+            continue
+        if any(t in owner.lower() or t in owner for t in ctx.terms):
+            continue  # a name or word the rules know owns it
+        return True
+    return False
+
+
+#: "2023年的GDP", "去年的份额": a time, not an owner.
+_TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明前后同期]+")
 
 
 def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:

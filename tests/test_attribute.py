@@ -191,3 +191,21 @@ def test_the_value_before_a_change_is_not_a_claim(ruleset, sentence, kept):
     """In 从A降至B the first number is the value before the change: read as a claim, it
     would contradict the second inside one sentence."""
     assert list(read(sentence, ruleset)) == kept
+
+
+def test_an_unknown_owner_does_not_inherit_the_subject(ruleset):
+    """"而超微的市占率仅约1.2%": the clause names its own owner, unknown to the rules, so the
+    1.2% is not read as Nvidia's share (which would contradict the 95% before it)."""
+    got = read("英伟达在数据中心AI市场的市占率约为95%,而超微的市占率仅约1.2%。", ruleset)
+    assert list(got) == ["约为95%"]
+
+
+@pytest.mark.parametrize("sentence, subject", [
+    ("英伟达在数据中心AI市场的市场份额为98%,而AMD公司的市场份额仅有1.2%。", "amd"),   # a known owner
+    ("英伟达在数据中心AI市场占据主导,其市场份额为98%。", "nvidia"),               # a pronoun refers back
+    ("英伟达在数据中心AI市场占据主导,2023年的市场份额为98%。", "nvidia"),          # a time is no owner
+])
+def test_known_owners_pronouns_and_times_keep_the_subject(ruleset, sentence, subject):
+    claims = read(sentence, ruleset)
+    last = list(claims.values())[-1]
+    assert last.subject == subject
