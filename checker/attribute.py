@@ -448,6 +448,11 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
             break
     if m_dist is None:
         return None
+    if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and \
+            not _continues_subject(doc.norm, ctx, ci, mention, rule, s_dist):
+        # a rule about several competitors (英伟达, AMD, 英特尔) wants the one the number is about:
+        # "…份额约为80%,其次是谷歌,份额约为10%" must not hand 谷歌's 10% to 英伟达
+        return None
     if s_dist != 0 and _names_another_owner(doc.norm, ctx, ci, mention, rule, lex):
         return None  # "而超微的市占率仅约1.2%": the clause is about someone the rules do not know
 
@@ -492,6 +497,19 @@ def _simplified(word: str) -> str:
 _OWNER = re.compile(r"(?P<owner>[\u4e00-\u9fffA-Za-z0-9]{1,12}?)(?:公司|集团)?的\s*$")
 _REFERS_BACK = ("其", "它", "它们", "该公司", "该", "后者", "前者", "他们", "对方", "公司", "其中")
 _CONNECTIVES = "而但则且和与及并还也另外此外同时其次"
+
+
+def _continues_subject(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, s_dist: int) -> bool:
+    """True when the number's clause goes on about the subject of the clause just before it:
+    nothing stands before its metric word (or number) but a connective, a pronoun (其市场份额)
+    or a time (2023年的市场份额)."""
+    if s_dist != 1:
+        return False
+    cs = ctx.seg.clauses[ci][0]
+    words = [h.start for h in ctx.hits[ci] if h.term in rule.words and h.start < mention.start]
+    prefix = norm[cs:min(words) if words else mention.start]
+    prefix = re.sub(r"[\s,,、:]", "", prefix).lstrip(_CONNECTIVES).rstrip("的")
+    return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
 
 
 def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule,

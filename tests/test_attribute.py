@@ -209,3 +209,13 @@ def test_known_owners_pronouns_and_times_keep_the_subject(ruleset, sentence, sub
     claims = read(sentence, ruleset)
     last = list(claims.values())[-1]
     assert last.subject == subject
+
+
+@pytest.mark.parametrize("sentence", [
+    "英伟达在AI芯片市场的份额约为80%,其次是谷歌,份额约为10%。",
+    "英伟达在AI芯片市场的份额约为80%,排名第二的厂商份额约为10%。",
+])
+def test_a_competitor_rule_does_not_hand_another_company_s_share_to_the_first(ruleset, sentence):
+    """A rule about several competitors takes the subject from an earlier clause only when the
+    number's clause goes straight on about it (其市场份额, 市场份额为…)."""
+    assert list(read(sentence, ruleset)) == ["约为80%"]
