@@ -453,8 +453,9 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
         # a rule about several competitors (英伟达, AMD, 英特尔) wants the one the number is about:
         # "…份额约为80%,其次是谷歌,份额约为10%" must not hand 谷歌's 10% to 英伟达
         return None
-    if s_dist != 0 and _names_another_owner(doc.norm, ctx, ci, mention, rule, lex):
-        return None  # "而超微的市占率仅约1.2%": the clause is about someone the rules do not know
+    if s_dist != 0 and (_names_another_owner(doc.norm, ctx, ci, mention, rule, lex)
+                        or _names_another_entity(ctx, ci, mention, rule, lex)):
+        return None  # "而超微的市占率仅约1.2%", "B200的价格约为4万美元": the clause is about another thing
 
     qualifiers: list[tuple[str, str]] = []
     time = _time(doc, ctx, ci, mention)
@@ -510,6 +511,31 @@ def _continues_subject(norm: str, ctx: _Context, ci: int, mention: Mention, rule
     prefix = norm[cs:min(words) if words else mention.start]
     prefix = re.sub(r"[\s,,、:]", "", prefix).lstrip(_CONNECTIVES).rstrip("的")
     return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
+
+
+def _names_another_entity(ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, lex: Lexicon) -> bool:
+    """True when the number's clause names, before the number, an entity that is neither a
+    subject of the rule nor a value of one of its qualifiers ("英伟达H100的价格约为3万美元,B200的
+    价格约为4万美元": the 4万美元 is B200's, not an H100 price inherited from the clause before)."""
+    entities = lex.ruleset.entities
+    allowed = set(rule.subjects)
+    for name in rule.all_qualifiers:
+        q = lex.ruleset.qualifiers.get(name)
+        if q is not None:
+            allowed.update(q.entities)
+    # only a thing of the subject's kind competes for the figure (a chip for a chip's price);
+    # a company paying for a model's query (花了OpenAI约0.04美元) does not; an entity of no
+    # stated kind might
+    kinds = {entities[s].kind for s in rule.subjects if s in entities}
+    cs = ctx.seg.clauses[ci][0]
+    for h in ctx.hits[ci]:
+        eid = lex.entity_of.get(h.term)
+        if eid is None or eid in allowed or not (cs <= h.start and h.end <= mention.start):
+            continue
+        kind = entities[eid].kind
+        if not kind or kind in kinds:
+            return True
+    return False
 
 
 def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule,

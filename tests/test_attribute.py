@@ -219,3 +219,15 @@ def test_a_competitor_rule_does_not_hand_another_company_s_share_to_the_first(ru
     """A rule about several competitors takes the subject from an earlier clause only when the
     number's clause goes straight on about it (其市场份额, 市场份额为…)."""
     assert list(read(sentence, ruleset)) == ["约为80%"]
+
+
+@pytest.mark.parametrize("sentence, kept", [
+    # another chip owns the second price
+    ("英伟达H100的价格约为3万美元,B200的价格约为4万美元。", ["约为3万美元"]),
+    # a company paying for a model's query is no competitor for the figure
+    ("我们每次跟ChatGPT的互动,就花了OpenAI约0.04美元。", ["约0.04美元"]),
+    # an equivalence is not a count of the chips owned
+    ("Meta将拥有约35万块H100,相当于60万块H100的算力。", ["约35万块"]),
+])
+def test_a_clause_about_another_thing_of_the_subject_s_kind_is_not_inherited(ruleset, sentence, kept):
+    assert list(read(sentence, ruleset)) == kept
