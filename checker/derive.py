@@ -510,17 +510,22 @@ def check_arithmetic(claims: Sequence[Claim], checks: Any, *, show_consistent: b
         return []
     rates = rates or default_rates()
     by_rule: dict[str, list[Claim]] = defaultdict(list)
-    paths: list[str] = []
     for claim in claims:
         by_rule[claim.rule].append(claim)
-        if claim.path not in paths:
-            paths.append(claim.path)
     findings = []
     for check in checks:
         if not any(by_rule.get(rule) for rule in check.rules):
             continue
-        for path in paths:
-            finding = _run_check(check, path, by_rule, rates, show_consistent)
+        # each variable's claims, once per check, and by article: a corpus costs O(claims)
+        pools = {name: [c for c in by_rule.get(var.rule, ()) if var.matches(c)]
+                 for name, var in check.variables.items()}
+        by_path: dict[str, dict[str, list[Claim]]] = {name: defaultdict(list) for name in pools}
+        for name, pool in pools.items():
+            for c in pool:
+                by_path[name][c.path].append(c)
+        anchor = check.formula.variables[0]
+        for path in by_path[anchor]:  # an article takes part when it states the first variable
+            finding = _run_check(check, path, pools, by_path, rates, show_consistent)
             if finding is not None:
                 findings.append(finding)
     findings.sort(key=Finding.sort_key)
@@ -537,7 +542,8 @@ class _Outcome:
     converted: list[str] = field(default_factory=list)
 
 
-def _run_check(check: Check, path: str, by_rule: Mapping[str, list[Claim]], rates: RateTable,
+def _run_check(check: Check, path: str, pools: Mapping[str, list[Claim]],
+               by_path: Mapping[str, Mapping[str, list[Claim]]], rates: RateTable,
                show_consistent: bool) -> Finding | None:
     formula = check.formula
     anchor = formula.variables[0]
@@ -545,8 +551,8 @@ def _run_check(check: Check, path: str, by_rule: Mapping[str, list[Claim]], rate
     candidates: dict[str, list[Claim]] = {}
     for name in formula.variables:
         var = check.variables[name]
-        pool = [c for c in by_rule.get(var.rule, ()) if var.matches(c)]
-        own = [c for c in pool if c.path == path]
+        pool = pools[name]
+        own = by_path[name].get(path, [])
         scope = var.scope or check.scope
         if own:
             chosen = own
