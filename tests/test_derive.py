@@ -418,3 +418,25 @@ def test_shipped_rates_have_sources_and_invert():
     cny_usd = table.lookup("CNY", "USD", dt.date(2024, 2, 11))
     assert usd_cny.rate == D("7.1217") and abs(cny_usd.rate * usd_cny.rate - 1) < D("1e-20")
     assert table.lookup("USD", "JPY", None) is None
+
+
+def test_checks_over_a_corpus_cost_linear_work(checks, monkeypatch):
+    """Each claim is matched against each variable once per check, however many articles
+    there are: doubling the articles doubles the work (a scan per article would quadruple it)."""
+    import dataclasses
+
+    from checker import derive
+
+    calls = []
+    real = derive.Variable.matches
+    monkeypatch.setattr(derive.Variable, "matches", lambda self, c: calls.append(1) or real(self, c))
+    _, claims = meta_claims_002()
+
+    def run(articles: int) -> int:
+        calls.clear()
+        corpus = [dataclasses.replace(c, path=f"{i}.txt") for i in range(articles) for c in claims]
+        findings = check_arithmetic(corpus, checks)
+        assert len([f for f in findings if f.kind == "arithmetic"]) == articles
+        return len(calls)
+
+    assert run(200) == 2 * run(100)
