@@ -111,12 +111,15 @@ def apply_suppressions(findings: list[Finding], suppressions: list[Suppression]
     """(kept findings, notices for suppressions that suppressed nothing)."""
     used: set[int] = set()
     kept = []
+    by_path: dict[str, list[int]] = {}  # a finding is only ever suppressed in its own articles
+    for i, s in enumerate(suppressions):
+        by_path.setdefault(s.path, []).append(i)
     for finding in findings:
         if finding.kind == "consistent":
             kept.append(finding)
             continue
-        hits = [i for i, s in enumerate(suppressions)
-                if any(s.covers(path, offset, finding.rule) for path, offset in _offsets(finding))]
+        hits = sorted({i for path, offset in _offsets(finding) for i in by_path.get(path, ())
+                       if suppressions[i].covers(path, offset, finding.rule)})
         if hits:
             used.update(hits)
         else:
