@@ -16,6 +16,8 @@ from ..model import Claim, Report
 from .common import place, side_text, sides, visible_findings
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
+#: Other sides quoted in one annotation; a finding over a large archive may have thousands.
+MAX_OTHERS = 10
 
 
 def escape_data(text: str) -> str:
@@ -39,10 +41,12 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
             if end_col is not None:
                 props.append(f"endColumn={end_col}")
             props.append(f"title={escape_property(f'factcheck {finding.kind} ({finding.rule})')}")
-            others = [o for o in all_sides if o is not side]
+            others = [o for o in all_sides[:MAX_OTHERS + 1] if o is not side][:MAX_OTHERS]
             message = finding.message
             if isinstance(side, Claim) and others:
                 refs = "; ".join(f"{p}:{l}:{c} {side_text(o)}" for o in others for p, l, c in [place(o)])
+                if len(all_sides) - 1 > len(others):
+                    refs += f"; and {len(all_sides) - 1 - len(others):,} more"
                 message = f"{message} (this: {text}; other: {refs})"
             out.write(f"::{COMMANDS[finding.severity]} {','.join(props)}::{escape_data(message)}\n")
     for problem in sorted(report.problems, key=lambda p: (p.path, p.code)):

@@ -16,13 +16,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
 from ..model import Claim, Finding, Report
-from .common import (decimal_text, heading, json_dumps, place, side_text, sides, value_text,
+from .common import (decimal_text, heading, place, side_text, sides, value_text,
                      visible_findings)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -41,10 +43,15 @@ KIND_DESCRIPTIONS = {
 
 def artifact_uri(path: str) -> str:
     """A repository-relative URI reference for a reported path (percent-encoded)."""
+    return _artifact_uri(path, str(Path.cwd()))
+
+
+@lru_cache(maxsize=4096)
+def _artifact_uri(path: str, cwd: str) -> str:
     p = Path(path)
     if p.is_absolute():
         try:
-            p = p.relative_to(Path.cwd())
+            p = p.relative_to(cwd)
         except ValueError:
             return p.as_uri()
     posix = PurePosixPath(*p.parts).as_posix() if p.parts else path
@@ -101,19 +108,30 @@ def _rule_descriptors(findings: list[Finding]) -> tuple[list[dict], dict[str, in
     return descriptors, index
 
 
-def _result(finding: Finding, side, others: list, rule_index: int) -> dict:
-    text = finding.message
+#: Other sides listed as relatedLocations of one result.  GitHub shows at most 100 of them, and
+#: a finding over a large archive may have thousands of sides: listing all of them for every
+#: side would make the log quadratic in the size of the finding.
+MAX_RELATED = 10
+
+
+def _result(finding: Finding, side, others: list, total_others: int, rule_index: int) -> dict:
+    """One side of a finding; ``others`` are the first other sides (at most MAX_RELATED) of the
+    ``total_others`` there are."""
     related = []
+    links = []
     for n, other in enumerate(others, start=1):
         path, line, _ = place(other)
-        label = f"{path}:{line}"
         if isinstance(other, Claim):
             related.append({"id": n, "physicalLocation": physical_location(other),
                             "message": {"text": f"{side_text(other)} → {value_text(other.mention.quantity)}"}})
         else:
             related.append({"id": n, "physicalLocation": physical_location(other),
                             "message": {"text": side_text(other)}})
-        text += f"{'; see ' if n == 1 else ', '}[{label}]({n})"
+        links.append(f"[{path}:{line}]({n})")
+    text = finding.message
+    if links:
+        more = f" and {total_others - len(others):,} more" if total_others > len(others) else ""
+        text += "; see " + ", ".join(links) + more
     this = side_text(side)
     if isinstance(side, Claim):
         this += f" → {value_text(side.mention.quantity)}"
@@ -141,8 +159,10 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
     results = []
     for f in findings:
         all_sides = sides(f)
+        head = all_sides[:MAX_RELATED + 1]  # enough to list MAX_RELATED others for any side
         for side in all_sides:
-            results.append(_result(f, side, [o for o in all_sides if o is not side], index[f.rule]))
+            others = [o for o in head if o is not side][:MAX_RELATED]
+            results.append(_result(f, side, others, len(all_sides) - 1, index[f.rule]))
     notifications = [{"level": "error", "message": {"text": f"{p.code} {p.message}"},
                       "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(p.path),
                                                                                "uriBaseId": "%SRCROOT%"}}}]}
@@ -164,4 +184,8 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
 
 
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
-    out.write(json_dumps(document(report, show_consistent=show_consistent)) + "\n")
+    log = document(report, show_consistent=show_consistent)
+    # The log holds no Decimals, so the standard encoder writes it: indented for a log a person
+    # may read, compact (the C encoder, many times faster) for a large one.
+    indent = 2 if len(log["runs"][0]["results"]) <= 2000 else None
+    out.write(json.dumps(log, ensure_ascii=False, indent=indent) + "\n")
