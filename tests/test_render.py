@@ -496,3 +496,23 @@ def test_seed_check_sarif_is_valid(checked_seeds):
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("seeds/")
         assert result["partialFingerprints"]
+
+
+def test_sarif_and_github_list_a_bounded_number_of_other_sides(seed_report):
+    """A finding over a large archive has thousands of sides: each SARIF result lists at most
+    MAX_RELATED of the others and says how many more there are (GitHub shows 100 at most),
+    and each annotation quotes at most MAX_OTHERS, so output grows linearly."""
+    import dataclasses
+
+    finding = next(f for f in seed_report.findings if f.kind == "contradiction")
+    many = tuple(dataclasses.replace(finding.claims[0], path=f"archive/{i:03d}.md") for i in range(40))
+    big = dataclasses.replace(finding, claims=many)
+    report = Report(findings=[big], documents=40, claims=40)
+    log = json.loads(render_report_text(report, "sarif"))
+    results = log["runs"][0]["results"]
+    assert len(results) == 40
+    assert all(len(r["relatedLocations"]) == sarif.MAX_RELATED for r in results)
+    assert all(f"and {39 - sarif.MAX_RELATED} more" in r["message"]["text"] for r in results)
+    lines = render_report_text(report, "github").splitlines()
+    assert len(lines) == 40
+    assert all(line.count("archive/") == github.MAX_OTHERS + 1 for line in lines)
