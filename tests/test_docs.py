@@ -79,3 +79,16 @@ def test_pipeline_walkthrough_shows_real_output(tmp_path, monkeypatch, capsys):
         block = doc.split(command + "\n", 1)[1].split("```", 1)[0]
         assert main(command.split()[2:]) == 0
         assert capsys.readouterr().out == block
+
+
+def test_the_rule_example_in_the_docs_loads_and_its_examples_pass():
+    """docs/rules.md's complete example (EV battery prices) is a working rule file: a new
+    user who copies it gets no error, and `rules test` passes on it."""
+    from checker.rules import load_rules_text, run_examples
+
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    yaml_text = _blocks_after(doc, "## A complete example")
+    assert yaml_text.startswith("# rules/ev-batteries.yaml")
+    ruleset = load_rules_text(yaml_text, "ev-batteries.yaml")
+    results = run_examples(ruleset)
+    assert results and all(r.passed for r in results), [r.problem for r in results if not r.passed]
