@@ -1,6 +1,6 @@
 """Benchmark: extraction speed against the bare floor, measured in the same run.
 
-    /work/.venv/bin/python bench/extract.py [--mb 3] [--profile]
+    python bench/extract.py [--mb 3] [--profile]
 
 Builds a text of a few MB by repeating the seed articles, then measures
 (a) the floor: full NFKC + OpenCC t2s + one regex pass (finditer of \\d+), and
