@@ -395,8 +395,9 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
     candidates = lex.rules_by_unit.get(q.unit, ())
     best: _Reading | None = None
     ci = ctx.seg.clause_of(mention.start)
+    period: dict[str, str | None] = {}  # the number's period, read once for all candidate rules
     for order, rule in candidates:
-        reading = _read(doc, mention, ctx, ci, rule, lex, order)
+        reading = _read(doc, mention, ctx, ci, rule, lex, order, period)
         if reading is not None and (best is None or reading.score < best.score):
             best = reading
     if best is None:
@@ -413,7 +414,8 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
                  sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date, negated=negated)
 
 
-def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int):
+def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int,
+          period: dict[str, str | None]):
     q = mention.quantity
     if rule.classifiers:
         if not q.classifier or _simplified(q.classifier) not in rule.classifiers:
@@ -458,7 +460,9 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
         return None  # "而超微的市占率仅约1.2%", "B200的价格约为4万美元": the clause is about another thing
 
     qualifiers: list[tuple[str, str]] = []
-    time = _time(doc, ctx, ci, mention)
+    if "time" not in period:
+        period["time"] = _time(doc, ctx, ci, mention)
+    time = period["time"]
     own_qualifier = False
     for name in rule.all_qualifiers:
         if name == "period":
