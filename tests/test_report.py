@@ -121,3 +121,15 @@ def test_pre_commit_manifest():
     assert hook.get("pass_filenames", True) is True
     # the entry is a real subcommand
     assert parse(hook["entry"].split()[1:] + ["a.md"]).command == "check"
+
+
+def test_report_with_no_readable_article_is_an_input_error(tmp_path, capsys):
+    """Like check: no PATH is a usage error, only unreadable files is E206, and no report is written."""
+    from checker.cli import main
+
+    out = tmp_path / "r.md"
+    assert main(["report", "-o", str(out)]) == 2
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    assert main(["report", str(tmp_path / "empty.txt"), "-o", str(out)]) == 2
+    assert "E206" in capsys.readouterr().err
+    assert not out.exists()

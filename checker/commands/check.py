@@ -11,25 +11,19 @@ import sys
 
 from ..cli import choose_format, exit_code_for
 from ..config import resolve_config
-from ..errors import UsageError
+from . import report_problems, require_paths
 
 
 def run(args) -> int:
     from .. import pipeline
     from ..render import render_report, write_report
 
-    if not args.paths:
-        raise UsageError("no articles to check", hint="name the files or directories: factcheck check PATHS… "
-                                                       "('-' reads standard input)")
+    require_paths(args, "check")
     config = resolve_config(args.config)
     report = pipeline.check(args.paths, rules=args.rules, config=config, date=args.date, against=args.against,
                             show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
                             progress=not args.no_progress)
-    for problem in report.problems:
-        print(f"factcheck: {problem.path}: {problem.code} {problem.message}", file=sys.stderr)
-    if not report.documents and report.problems:
-        raise UsageError("no readable input among the paths given", code="E206",
-                         hint="check the paths and their encodings (messages above)")
+    report_problems(report)
     fmt = choose_format(args.format or config.format, args.output)
     if args.output:
         write_report(report, fmt, args.output, show_consistent=args.show_consistent)

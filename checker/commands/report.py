@@ -17,6 +17,7 @@ import sys
 from ..cli import exit_code_for
 from ..config import resolve_config
 from ..render import write_report
+from . import report_problems, require_paths
 
 
 def build_report(args, config):
@@ -29,11 +30,11 @@ def build_report(args, config):
 
 
 def run(args) -> int:
+    require_paths(args, "report")
     config = resolve_config(args.config)
     report = build_report(args, config)
+    report_problems(report)
     write_report(report, "markdown", args.output, show_consistent=True)
-    for problem in report.problems:
-        print(f"factcheck: {problem.path}: {problem.code} {problem.message}", file=sys.stderr)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items() if n)
     print(f"factcheck: wrote {args.output} ({report.documents} articles; {counts or 'no findings'})",
           file=sys.stderr)
