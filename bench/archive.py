@@ -37,7 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.archive import Archive, archive_claims_for, claim_from_row, progress_printer  # noqa: E402
+from checker.archive import Archive, archive_claims_for, claim_from_row  # noqa: E402
+from checker.commands.progress import index_progress  # noqa: E402
+from checker.index import index_paths  # noqa: E402
 
 # Sentences end at these (full stop, question and exclamation marks, line ends).
 SENTENCE_END = re.compile(r"(?<=[。！？!?])|\n")
@@ -164,7 +166,7 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", metavar="DIR", default=None, help="generate into DIR and keep it")
     args = parser.parse_args(argv)
 
-    from checker.compare import compare
+    from checker.checks.compare import compare
     from checker.load import read_document
     from checker.pipeline import claims_for_document
     from checker.rules import load_rules
@@ -179,13 +181,13 @@ def main(argv=None) -> int:
 
         ruleset = load_rules()
         show = sys.stderr.isatty()
-        with Archive.open(db, create=True) as archive, progress_printer(show) as progress:
-            first = archive.index([str(corpus)], ruleset, jobs=args.jobs, progress=progress)
+        with Archive.open(db, create=True) as archive, index_progress(show) as progress:
+            first = index_paths(archive, [str(corpus)], ruleset, jobs=args.jobs, progress=progress)
         print(f"first index: {first.indexed:,} articles, {first.claims:,} claims in {first.seconds:.1f}s = "
               f"{first.indexed / first.seconds:,.0f} articles/s, {first.chars / first.seconds:,.0f} chars/s "
               f"(jobs={args.jobs or os.cpu_count()})")
         with Archive.open(db) as archive:
-            again = archive.index([str(corpus)], ruleset, jobs=args.jobs)
+            again = index_paths(archive, [str(corpus)], ruleset, jobs=args.jobs)
         speedup = first.seconds / again.seconds if again.seconds else float("inf")
         print(f"re-index unchanged: {again.unchanged:,} skipped, {again.indexed} re-read in {again.seconds:.2f}s "
               f"= {speedup:.0f}x faster than the first index (target >= 20x): "

@@ -9,17 +9,14 @@ format never changes the exit code; a crash never exits 0.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from typing import Sequence
 
 from . import __version__
-from .errors import FactcheckError, UsageError
-from .model import SEVERITIES, Report, severity_rank
-
-FORMATS_CHECK = ("rich", "plain", "markdown", "json", "sarif", "github")
-FORMATS_EXTRACT = ("rich", "plain", "json")
-FAIL_ON = ("error", "warning", "info", "never")
+from .commands import FAIL_ON, FORMATS_CHECK, FORMATS_EXTRACT
+from .errors import FactcheckError
 
 EPILOG = """\
 exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
@@ -114,29 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def choose_format(requested: str | None, output: str | None, allowed: Sequence[str] = FORMATS_CHECK) -> str:
-    """The --format asked for, else FACTCHECK_FORMAT, else rich on a terminal and plain otherwise."""
-    fmt = requested or os.environ.get("FACTCHECK_FORMAT")
-    if fmt:
-        if fmt not in allowed:
-            raise UsageError(f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(allowed)}")
-        return fmt
-    if output is None and sys.stdout.isatty():
-        return "rich"
-    return "plain"
-
-
-def exit_code_for(report: Report, fail_on: str, exit_zero: bool = False) -> int:
-    """Decided once, from the report, never by a renderer."""
-    if exit_zero or fail_on == "never":
-        return 0
-    threshold = severity_rank(fail_on)
-    for finding in report.findings:
-        if finding.kind != "consistent" and severity_rank(finding.severity) >= threshold:
-            return 1
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -147,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        import importlib
+        # Only the command that runs is imported: `factcheck extract` never loads the
+        # archive, the renderers of check or the rules (start-up time).
         command = importlib.import_module(f".commands.{args.command}", __package__)
         return command.run(args)
     except FactcheckError as exc:
@@ -170,4 +145,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-__all__ = ["main", "build_parser", "exit_code_for", "SEVERITIES", "UsageError"]
+__all__ = ["build_parser", "main"]

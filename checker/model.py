@@ -2,8 +2,9 @@
 
     files --load--> Document --extract--> Mention --attribute--> Claim --compare--> Finding --render--> output
 
-Every stage takes and returns these types only; no stage reaches into another's
-internals.  Conventions that hold everywhere:
+These types and the closed vocabularies below are what stages hand each other; a test
+(tests/test_layout.py) keeps every import pointing down the data flow.  Conventions that
+hold everywhere:
 
 * Offsets (``start``/``end``) are Python code points into ``Document.text``, the
   text exactly as decoded.  ``line`` and ``col`` are 1-based, also in code points.
@@ -35,6 +36,16 @@ DEFAULT_SEVERITY = {
     "notice": "warning",
     "consistent": "info",
 }
+
+#: Units a claim rule may require.  ``money`` accepts any ISO 4217 currency (the
+#: currency then keeps claims apart: different currencies are never compared).
+GENERIC_UNITS = ("percent", "pp", "times", "count", "number", "money")
+CURRENCIES = ("USD", "CNY", "HKD", "TWD", "EUR", "JPY", "GBP", "KRW", "INR", "SGD", "AUD", "CAD", "CHF",
+              "RUB", "AED", "SAR", "MOP", "MYR", "THB", "VND", "IDR", "PHP", "BRL", "NZD")
+PHYSICAL_UNITS = ("nm", "mm", "cm", "m", "km", "mg", "g", "kg", "t", "B", "KB", "MB", "GB", "TB", "PB", "EB",
+                  "W", "kW", "MW", "GW", "Wh", "kWh", "MWh", "GWh", "TWh", "Hz", "MHz", "GHz", "FLOPS",
+                  "TFLOPS", "PFLOPS", "EFLOPS", "TOPS", "mAh", "V", "A", "℃", "s", "ms")
+UNITS = GENERIC_UNITS + CURRENCIES + PHYSICAL_UNITS
 
 #: Severities, lowest first.
 SEVERITIES = ("info", "warning", "error")
@@ -84,6 +95,11 @@ class Document:
         left = max(self.norm.rfind(mark, 0, start) for mark in SENTENCE_MARKS) + 1
         m = SENTENCE_END.search(self.norm, end)
         return left, (m.end() if m else len(self.norm))
+
+    def sentence_text(self, start: int, end: int) -> tuple[str, int]:
+        """The sentence around a span as written (without its line break), and its offset."""
+        left, right = self.sentence_around(start, end)
+        return self.text[left:right].rstrip("\r\n"), left
 
     def line_text(self, line: int) -> str:
         """The text of a 1-based line, without its line break."""

@@ -1,34 +1,35 @@
-"""The library API: runs the stages in order and checks each returns what it promised.
+"""The library API: runs the stages in order.
 
-    load -> extract -> attribute -> compare (+ derive, notices) -> Report
+    load -> extract -> attribute -> checks (compare, arithmetic, restatements, notices) -> Report
 
 ``check`` reads each document once and keeps only its claims (and its suppression
-comments), so memory grows with the claims, not with the text.  Checks are two
-lists that other stages extend:
-
-* ``DOCUMENT_CHECKS``: functions ``(doc, mentions, claims, ruleset, options) ->
-  list[Finding]`` run on each document (in-article arithmetic, notices);
-* ``GROUP_CHECKS``: functions ``(claims, ruleset, options) -> list[Finding]`` run
-  once over every claim (the cross-article comparison, rule-driven arithmetic).
+comments), so memory grows with the claims, not with the text.  The checks it runs are
+registered in ``checker.checks``; ``resolve_rules`` is the one way every command finds
+its rule set (``--rules``, the configuration, ./rules/, the shipped set).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
+from .archive import archive_claims_for, is_index_file
+from .attribute import attribute
+from .checks import DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_rules
+from .config import Config
+from .extract import extract, parse_quantity
+from .load import document_from_text, load_documents
 from .model import Claim, Document, Finding, LoadProblem, Mention, Report
+from .rules import ClaimRule, Example, RuleSet, load_rules
+from .suppress import apply_suppressions, parse_suppressions
 
 
 def extract_paths(paths: Sequence[str], *, date=None, stdin_filename: str | None = None,
                   include=None, exclude=()) -> Iterator[tuple[Document, list[Mention]] | LoadProblem]:
     """Each readable document with its mentions, or a LoadProblem for a file that cannot be read."""
-    from .extract import extract
-    from .load import load_documents
-
     for item in load_documents(paths, date=date, stdin_filename=stdin_filename, include=include, exclude=exclude):
         if isinstance(item, LoadProblem):
             yield item
@@ -36,11 +37,8 @@ def extract_paths(paths: Sequence[str], *, date=None, stdin_filename: str | None
             yield item, extract(item)
 
 
-def claims_for_document(doc: Document, ruleset) -> tuple[list[Mention], list[Claim]]:
+def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention], list[Claim]]:
     """Extract and attribute one document: its mentions and the claims the rules make of them."""
-    from .attribute import attribute
-    from .extract import extract
-
     mentions = extract(doc)
     return mentions, attribute(doc, mentions, ruleset)
 
@@ -48,99 +46,107 @@ def claims_for_document(doc: Document, ruleset) -> tuple[list[Mention], list[Cla
 # --- rules ----------------------------------------------------------------------------
 
 
-def resolve_rules(rules: Sequence[str] | None = None, config=None):
+def resolve_rules(rules: Sequence[str] | None = None, config: Config | None = None) -> RuleSet:
     """The rule set for a command: ``--rules`` paths, else the configured rules, else
     ./rules/ when it holds rule files, else the shipped rule set.  Tolerances set in
-    the configuration replace the rule files' own."""
-    from .rules import load_rules
-
+    the configuration replace the rule files' own (and change the rule set's version,
+    so an index built with other tolerances is re-read)."""
     paths: list[str] | None = list(rules) if rules else None
-    if paths is None and config is not None and getattr(config, "rules", ()):
+    if paths is None and config is not None and config.rules:
         paths = [str(p) for p in config.rules]
     if paths is None:
         local = Path("rules")
         if local.is_dir() and (any(local.glob("*.yaml")) or any(local.glob("*.yml"))):
             paths = [str(local)]
     ruleset = load_rules(paths)
-    if config is not None and getattr(config, "overrides", ()):
-        changed = []
-        for rule in ruleset.rules:
-            tol = config.tolerance_for(rule.id)
-            changed.append(dataclasses.replace(rule, tolerance=tol.value, tolerance_relative=tol.relative)
-                           if tol is not None else rule)
-        ruleset.rules = changed
-        ruleset.cache.clear()
-    return ruleset
-
-
-# --- the checks -----------------------------------------------------------------------
+    if config is None or not config.overrides:
+        return ruleset
+    changed = []
+    digest = hashlib.sha256(ruleset.version.encode())
+    for rule in ruleset.rules:
+        tol = config.tolerance_for(rule.id)
+        if tol is not None:
+            rule = dataclasses.replace(rule, tolerance=tol.value, tolerance_relative=tol.relative)
+            digest.update(f"\0{rule.id}={tol.value}{'%' if tol.relative else ''}".encode())
+        changed.append(rule)
+    return dataclasses.replace(ruleset, rules=tuple(changed), version=digest.hexdigest()[:16])
 
 
 @dataclass(frozen=True, slots=True)
-class CheckOptions:
-    show_consistent: bool = False
-    #: pre-publish mode: the drafts' paths; group checks may skip groups without a draft claim
-    involving: frozenset[str] | None = None
+class ExampleResult:
+    rule: ClaimRule
+    example: Example
+    passed: bool
+    problem: str = ""
 
 
-DocumentCheck = Callable[[Document, list[Mention], list[Claim], Any, CheckOptions], list[Finding]]
-GroupCheck = Callable[[list[Claim], Any, CheckOptions], list[Finding]]
+def run_examples(ruleset: RuleSet) -> list[ExampleResult]:
+    """Run every rule's examples through extraction and attribution with the whole
+    rule set loaded (so a rule that steals another's sentence is caught too)."""
+    results = []
+    for rule in ruleset.rules:
+        for ex in rule.examples:
+            doc = document_from_text(ex.text, path=f"{ex.path}:{ex.line}")
+            claims = [c for c in attribute(doc, extract(doc), ruleset) if c.rule == rule.id]
+            results.append(_judge(rule, ex, claims, parse_quantity))
+    return results
 
 
-def _document_arithmetic(doc, mentions, claims, ruleset, options) -> list[Finding]:
-    from .derive import check_document
-
-    return check_document(doc, mentions, show_consistent=options.show_consistent)
-
-
-def _document_notices(doc, mentions, claims, ruleset, options) -> list[Finding]:
-    from .notices import find_notices
-
-    return find_notices(doc, mentions, ruleset, settings=getattr(ruleset, "notices", None))
+def _describe(claim) -> str:
+    quals = ", ".join(f"{k} {v}" for k, v in claim.qualifiers)
+    return f"{claim.mention.text} ({claim.subject}{'; ' + quals if quals else ''})"
 
 
-def _compare(claims, ruleset, options) -> list[Finding]:
-    from .compare import compare
+def _judge(rule: ClaimRule, ex: Example, claims, parse_quantity) -> ExampleResult:
+    if not ex.match:
+        if claims:
+            return ExampleResult(rule, ex, False, "must not match, but read " + "; ".join(map(_describe, claims)))
+        return ExampleResult(rule, ex, True)
+    if not claims:
+        return ExampleResult(rule, ex, False, "must match, but the rule read no number in it "
+                                              "(check the subject, the metric words and the unit)")
+    wanted = None
+    if ex.value is not None:
+        wanted = parse_quantity(ex.value)
+        if wanted is None:
+            return ExampleResult(rule, ex, False, f"value {ex.value!r} is not a number the checker reads; "
+                                                  "write it as in the text, e.g. 98% or 3万-5万张")
+    for claim in claims:
+        q = claim.mention.quantity
+        if wanted is not None and (q.low, q.high, q.unit) != (wanted.low, wanted.high, wanted.unit):
+            continue
+        if ex.subject is not None and claim.subject != ex.subject:
+            continue
+        got = dict(claim.qualifiers)
+        if any(got.get(k) != v for k, v in ex.qualifiers):
+            continue
+        return ExampleResult(rule, ex, True)
+    expected = [f"value {ex.value}" if ex.value else "", f"subject {ex.subject}" if ex.subject else "",
+                ", ".join(f"{k} {v}" for k, v in ex.qualifiers)]
+    return ExampleResult(rule, ex, False, f"expected {'; '.join(e for e in expected if e)}, but read "
+                         + "; ".join(map(_describe, claims)))
 
-    return compare(claims, ruleset, show_consistent=options.show_consistent, involving=options.involving)
+
+# --- the check ------------------------------------------------------------------------
 
 
-def _rule_arithmetic(claims, ruleset, options) -> list[Finding]:
-    if not getattr(ruleset, "checks", None):
-        return []
-    from .derive import check_arithmetic
-
-    return check_arithmetic(claims, ruleset, show_consistent=options.show_consistent)
-
-
-#: Run on each document (drafts only in pre-publish mode).
-DOCUMENT_CHECKS: list[DocumentCheck] = [_document_arithmetic, _document_notices]
-#: Run once over every claim read.
-GROUP_CHECKS: list[GroupCheck] = [_compare, _rule_arithmetic]
-
-#: A progress bar is shown for at least this many files (and only on a terminal).
-PROGRESS_MIN_FILES = 20
-
-
-def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=None, config=None, date=None,
-          against: Sequence[str] | None = None, show_consistent: bool = False,
-          stdin_filename: str | None = None, include=None, exclude=(),
-          progress: bool | Callable[[str], None] = False) -> Report:
+def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: RuleSet | None = None,
+          config: Config | None = None, date=None, against: Sequence[str] | None = None,
+          show_consistent: bool = False, stdin_filename: str | None = None, include=None, exclude=(),
+          progress: Callable[[str], None] | None = None) -> Report:
     """Check articles against each other (and drafts against an archive).
 
     ``against``: archive directories of articles, or index files (.sqlite) written by
     ``factcheck index``; then only findings that involve one of ``paths`` are kept.
-    ``progress``: True shows a progress bar on stderr for large inputs when stderr is
-    a terminal; a callable is called with each document's path."""
-    from .load import load_documents
-    from .suppress import apply_suppressions, parse_suppressions
-
+    ``progress``: called with each document's path as it is read (the command line
+    draws its progress bar with it)."""
     if ruleset is None:
         ruleset = resolve_rules(rules, config)
     if config is not None:
         include = include if include is not None else (list(config.include) or None)
         exclude = exclude or tuple(config.exclude)
     options = CheckOptions(show_consistent=show_consistent)
+    tick = progress or (lambda path: None)
 
     report = Report(findings=[])
     claims: list[Claim] = []
@@ -150,43 +156,37 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset=N
 
     archive_dirs, archive_indexes = [], []
     for a in against or ():
-        from .archive import is_index_file
-
         # an index file, existing or not (a missing one gets E501 from Archive.open), else a directory
         (archive_indexes if is_index_file(a) or Path(a).is_file() else archive_dirs).append(a)
 
-    with _progress(paths, archive_dirs, progress, include, exclude) as tick:
-        for role, group in (("draft", paths), ("archive", archive_dirs)):
-            if not group:
-                continue
-            for item in load_documents(group, date=date, stdin_filename=stdin_filename, include=include,
-                                       exclude=exclude):
-                if isinstance(item, LoadProblem):
-                    report.problems.append(item)
-                    tick(item.path)
-                    continue
-                if role == "draft" and item.path in draft_paths:
-                    continue
-                if role == "archive" and item.path in draft_paths:
-                    continue  # the draft is already in the archive: read it once, as a draft
-                mentions, doc_claims = claims_for_document(item, ruleset)
-                report.documents += 1
-                report.mentions += len(mentions)
-                report.paths.append(item.path)
-                claims.extend(doc_claims)
-                if role == "draft":
-                    draft_paths.add(item.path)
-                    for run in DOCUMENT_CHECKS:
-                        findings.extend(run(item, mentions, doc_claims, ruleset, options))
-                    suppressions.extend(parse_suppressions(item))
+    for role, group in (("draft", paths), ("archive", archive_dirs)):
+        if not group:
+            continue
+        for item in load_documents(group, date=date, stdin_filename=stdin_filename, include=include,
+                                   exclude=exclude):
+            if isinstance(item, LoadProblem):
+                report.problems.append(item)
                 tick(item.path)
+                continue
+            if item.path in draft_paths:
+                continue  # read once, as a draft (named twice, or the draft is in the archive too)
+            mentions, doc_claims = claims_for_document(item, ruleset)
+            report.documents += 1
+            report.mentions += len(mentions)
+            report.paths.append(item.path)
+            claims.extend(doc_claims)
+            if role == "draft":
+                draft_paths.add(item.path)
+                for run in DOCUMENT_CHECKS:
+                    findings.extend(run(item, mentions, doc_claims, ruleset, options))
+                suppressions.extend(parse_suppressions(item))
+            tick(item.path)
 
     if archive_indexes:
-        from .archive import archive_claims_for
-
         drafted = [c for c in claims if c.path in draft_paths]
+        corpus_rules = corpus_check_rules(drafted, ruleset)
         for index_path in archive_indexes:
-            claims.extend(archive_claims_for(drafted, index_path, ruleset=ruleset))
+            claims.extend(archive_claims_for(drafted, index_path, corpus_rules=corpus_rules))
 
     report.claims = len(claims)
     if against:
@@ -208,54 +208,4 @@ def _involves(finding: Finding, paths: set[str]) -> bool:
     return any(c.path in paths for c in finding.claims) or any(l.path in paths for l in finding.locations)
 
 
-class _progress:
-    """A rich progress bar on stderr for large inputs; a no-op otherwise."""
-
-    def __init__(self, paths, archive_dirs, progress, include, exclude):
-        self.callback = progress if callable(progress) else None
-        self.bar = None
-        if progress is True and _stderr_is_terminal():
-            from .load import iter_paths
-
-            try:
-                total = sum(1 for p in iter_paths(list(paths) + list(archive_dirs), include=include,
-                                                  exclude=exclude) if os.fspath(p) != "-")
-            except Exception:  # counting is best effort; reading reports the real problems
-                total = 0
-            if total >= PROGRESS_MIN_FILES:
-                from rich.console import Console
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-                self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                                    console=Console(stderr=True), transient=True)
-                self.task = self.bar.add_task("check", total=total)
-
-    def __enter__(self):
-        if self.bar is not None:
-            self.bar.start()
-
-        def tick(path: str) -> None:
-            if self.bar is not None:
-                self.bar.advance(self.task)
-            if self.callback is not None:
-                self.callback(path)
-
-        return tick
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.stop()
-        return False
-
-
-def _stderr_is_terminal() -> bool:
-    import sys
-
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-__all__ = ["check", "extract_paths", "claims_for_document", "resolve_rules", "DOCUMENT_CHECKS", "GROUP_CHECKS",
-           "CheckOptions"]
+__all__ = ["ExampleResult", "check", "claims_for_document", "extract_paths", "resolve_rules", "run_examples"]

@@ -4,15 +4,21 @@ checking drafts against it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import sqlite3
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker import archive as archive_mod
+from checker import index as index_mod
+from checker.checks import corpus_check_rules
+from checker.index import index_paths
 from checker.archive import SCHEMA_VERSION, Archive, claim_from_row, claim_row
 from checker.errors import ArchiveError, ArchiveSchemaTooNew
 from checker.model import Claim, Mention, Quantity
@@ -59,8 +65,8 @@ def test_every_field_of_a_claim_is_stored():
     claim = make_claim(low="2.5E+4", high="3E+4", classifier="张", vague=True, per="天", unit="count")
     claim = dc.replace(claim, **{f.name: True for f in dc.fields(Claim) if f.type in ("bool", bool)})
     assert claim_from_row(claim_row(claim)) == claim
-    assert len(claim_row(claim)) == len(archive_mod._CLAIM_COLUMNS)
-    stored = set(archive_mod._CLAIM_COLUMNS) | {"mention", "quantity", "end"}
+    assert len(claim_row(claim)) == len(archive_mod.CLAIM_COLUMNS)
+    stored = set(archive_mod.CLAIM_COLUMNS) | {"mention", "quantity", "end"}
     for cls in (Claim, Mention, Quantity):
         assert {f.name for f in dc.fields(cls)} <= stored, cls.__name__
 
@@ -205,7 +211,7 @@ def test_older_schema_is_migrated_keeping_its_claims(tmp_path):
     old.migrate(upto=1)
     conn.execute("INSERT INTO documents (file, path, size, mtime_ns, hash, rules_version) "
                  "VALUES ('/x/a.md', 'a.md', 1, 1, 'h', 'r')")
-    v1_columns = archive_mod._CLAIM_COLUMNS[:-1]  # 'negated' came with a later migration
+    v1_columns = archive_mod.CLAIM_COLUMNS[:-1]  # 'negated' came with a later migration
     conn.execute(f'INSERT INTO claims (doc_id, seq, {", ".join(chr(34) + c + chr(34) for c in v1_columns)}) '
                  f'VALUES (1, 0, {", ".join("?" * len(v1_columns))})', claim_row(make_claim())[:-1])
     conn.close()
@@ -244,7 +250,7 @@ def test_default_db_is_at_the_project_root(tmp_path, monkeypatch):
 
 # --- indexing real articles -----------------------------------------------------------------
 
-ROOT = archive_mod.Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 
@@ -272,7 +278,7 @@ def test_index_stores_the_claims_attribution_gives(tmp_path, ruleset, monkeypatc
     monkeypatch.chdir(tmp_path)
     corpus = seed_corpus(tmp_path / "corpus")
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        stats = archive.index([str(corpus)], ruleset, jobs=1)
+        stats = index_paths(archive, [str(corpus)], ruleset, jobs=1)
         expected = []
         for path in sorted(corpus.iterdir()):
             doc = read_document(path.relative_to(tmp_path))
@@ -290,22 +296,22 @@ def _order(c: Claim):
 def test_reindex_skips_unchanged_files_without_reading_them(tmp_path, ruleset, monkeypatch):
     corpus = seed_corpus(tmp_path / "corpus")
     calls = []
-    real = archive_mod._process_file
-    monkeypatch.setattr(archive_mod, "_process_file", lambda t, *a: calls.append(t.file) or real(t, *a))
+    real = index_mod._process_file
+    monkeypatch.setattr(index_mod, "_process_file", lambda t, *a: calls.append(t.file) or real(t, *a))
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        archive.index([str(corpus)], ruleset, jobs=1)
+        index_paths(archive, [str(corpus)], ruleset, jobs=1)
         before = archive.content()
         calls.clear()
-        again = archive.index([str(corpus)], ruleset, jobs=1)
+        again = index_paths(archive, [str(corpus)], ruleset, jobs=1)
         assert (again.unchanged, again.indexed, calls) == (5, 0, [])
         # Touched (new mtime) but the same bytes: read and hashed once, not re-extracted ...
         for f in corpus.iterdir():
-            archive_mod.os.utime(f, ns=(1_000_000_000, 1_000_000_000))
-        touched = archive.index([str(corpus)], ruleset, jobs=1)
+            os.utime(f, ns=(1_000_000_000, 1_000_000_000))
+        touched = index_paths(archive, [str(corpus)], ruleset, jobs=1)
         assert (touched.unchanged, touched.indexed, len(calls)) == (5, 0, 5)
         # ... and the new mtime is remembered, so the next run reads nothing.
         calls.clear()
-        archive.index([str(corpus)], ruleset, jobs=1)
+        index_paths(archive, [str(corpus)], ruleset, jobs=1)
         assert calls == []
         assert archive.content() == before
 
@@ -314,16 +320,16 @@ def test_changed_and_deleted_files_are_updated(tmp_path, ruleset):
     corpus = seed_corpus(tmp_path / "corpus")
     first, second = sorted(corpus.iterdir())[:2]
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        archive.index([str(corpus)], ruleset, jobs=1)
+        index_paths(archive, [str(corpus)], ruleset, jobs=1)
         n_before = archive.counts()
         first.write_text(first.read_text(encoding="utf-8") + "\n英伟达在数据中心AI市场拥有95%的市场份额。\n",
                          encoding="utf-8")
         second.unlink()
-        stats = archive.index([str(corpus)], ruleset, jobs=1)
+        stats = index_paths(archive, [str(corpus)], ruleset, jobs=1)
         assert (stats.indexed, stats.unchanged, stats.removed) == (1, 3, 1)
         assert archive.counts()["documents"] == n_before["documents"] - 1
         files = [row[0] for row in archive.content()[0]]
-        assert archive_mod.os.path.abspath(second) not in files
+        assert os.path.abspath(second) not in files
         values = {c.mention.text for c in archive.claims_for_groups([("nvidia", "market-share")])
                   if c.path.endswith(first.name)}
         assert "95%" in values
@@ -340,10 +346,10 @@ def test_a_rules_change_reextracts(tmp_path):
     shutil.copytree(builtin_rules_dir(), rules)
     corpus = seed_corpus(tmp_path / "corpus", names={"000", "001"})
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        archive.index([str(corpus)], load_rules([str(rules)]), jobs=1)
+        index_paths(archive, [str(corpus)], load_rules([str(rules)]), jobs=1)
         target = sorted(rules.rglob("*.yaml"))[0]
         target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-        stats = archive.index([str(corpus)], load_rules([str(rules)]), jobs=1)
+        stats = index_paths(archive, [str(corpus)], load_rules([str(rules)]), jobs=1)
     assert (stats.indexed, stats.unchanged) == (2, 0)
 
 
@@ -351,10 +357,10 @@ def test_unreadable_file_is_reported_and_kept(tmp_path, ruleset):
     corpus = seed_corpus(tmp_path / "corpus", names={"000"})
     (corpus / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        stats = archive.index([str(corpus)], ruleset, jobs=1)
+        stats = index_paths(archive, [str(corpus)], ruleset, jobs=1)
         assert (stats.indexed, stats.problems) == (1, 1)
         assert "broken.txt" in stats.problem_messages[0]
-        assert archive.index([str(corpus)], ruleset, jobs=1).unchanged == 2
+        assert index_paths(archive, [str(corpus)], ruleset, jobs=1).unchanged == 2
 
 
 def test_parallel_index_equals_serial_index(tmp_path, ruleset, monkeypatch):
@@ -362,8 +368,8 @@ def test_parallel_index_equals_serial_index(tmp_path, ruleset, monkeypatch):
     seed_corpus(tmp_path / "corpus")
     with Archive.open(tmp_path / "serial.sqlite", create=True) as a, \
             Archive.open(tmp_path / "parallel.sqlite", create=True) as b:
-        a.index(["corpus"], ruleset, jobs=1)
-        b.index(["corpus"], ruleset, jobs=2, chunk_size=1)
+        index_paths(a, ["corpus"], ruleset, jobs=1)
+        index_paths(b, ["corpus"], ruleset, jobs=2, chunk_size=1)
         assert a.content() == b.content()
         assert a.counts()["claims"] > 0
 
@@ -394,7 +400,7 @@ def factcheck(*args, cwd):
 
 def clean_content(tmp_path, corpus_name, ruleset):
     with Archive.open(tmp_path / "clean.sqlite", create=True) as clean:
-        clean.index([corpus_name], ruleset, jobs=1)
+        index_paths(clean, [corpus_name], ruleset, jobs=1)
         return clean.content()
 
 
@@ -462,6 +468,55 @@ def test_two_indexers_and_a_reader_at_once(tmp_path, ruleset, monkeypatch):
         assert result.content() == clean_content(tmp_path, "corpus", ruleset)
 
 
+def test_rule_set_pickles_and_spawned_workers_index_the_same(tmp_path, ruleset, monkeypatch):
+    """The rule set is plain data: it pickles, so workers started with ``spawn`` (macOS,
+    Windows, Linux from Python 3.14) index exactly what one process does."""
+    import pickle
+
+    assert pickle.loads(pickle.dumps(ruleset)) == ruleset
+    monkeypatch.chdir(tmp_path)
+    seed_corpus(tmp_path / "corpus")
+    with Archive.open(tmp_path / "serial.sqlite", create=True) as a, \
+            Archive.open(tmp_path / "spawned.sqlite", create=True) as b:
+        index_paths(a, ["corpus"], ruleset, jobs=1)
+        index_paths(b, ["corpus"], ruleset, jobs=2, chunk_size=1, start_method="spawn")
+        assert a.content() == b.content() and a.counts()["claims"] > 0
+
+
+HOUSE_RULES = """
+name: house
+entities:
+  acme: [艾克米, Acme]
+claims:
+  - id: acme-revenue
+    subject: acme
+    metric: revenue
+    words: [营收, 收入]
+    unit: CNY
+    separate: [period]
+"""
+
+
+def test_index_uses_the_house_rules_check_uses(tmp_path, monkeypatch, capsys):
+    """`factcheck index` resolves rules as `check` does (./rules/ here), so a draft checked
+    --against the index meets the archive's claims of a house rule."""
+    from checker.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "house.yaml").write_text(HOUSE_RULES, encoding="utf-8")
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "a.txt").write_text("艾克米2023年营收为120亿元。\n", encoding="utf-8")
+    (tmp_path / "draft.txt").write_text("艾克米2023年营收达到150亿元。\n", encoding="utf-8")
+    assert main(["index", "archive", "--db", "i.sqlite", "--no-progress", "--jobs", "1"]) == 0
+    assert "1 claims" in capsys.readouterr().err
+    code = main(["check", "draft.txt", "--against", "i.sqlite", "--format", "json"])
+    found = json.loads(capsys.readouterr().out)["findings"]
+    assert code == 1
+    assert [(f["kind"], f["rule"]) for f in found] == [("contradiction", "house.acme-revenue")]
+    assert {c["path"] for c in found[0]["claims"]} == {"draft.txt", "archive/a.txt"}
+
+
 def test_cli_index_errors_exit_2_with_the_code(tmp_path, capsys):
     from checker.cli import main
 
@@ -504,7 +559,7 @@ def test_draft_against_the_index_equals_a_full_check(tmp_path, ruleset, monkeypa
     (draft_file,) = seed_corpus(tmp_path / "drafts", names={draft}).iterdir()
     draft_path = f"drafts/{draft_file.name}"
     with Archive.open(tmp_path / "i.sqlite", create=True) as archive:
-        archive.index(["archive"], ruleset, jobs=1)
+        index_paths(archive, ["archive"], ruleset, jobs=1)
 
     full = check(["archive", "drafts"], ruleset=ruleset, show_consistent=True)
     expected = [f for f in full.findings
@@ -525,19 +580,19 @@ def test_archive_claims_for_reads_only_the_groups_the_draft_touches(tmp_path, ru
     seed_corpus(tmp_path / "archive", names={"000", "001", "002", "003"})
     db = tmp_path / "i.sqlite"
     with Archive.open(db, create=True) as archive:
-        archive.index(["archive"], ruleset, jobs=1)
+        index_paths(archive, ["archive"], ruleset, jobs=1)
         total = archive.counts()["claims"]
     (draft,) = seed_corpus(tmp_path / "drafts", names={"004"}).iterdir()
     _, draft_claims = claims_for_document(read_document(draft), ruleset)
-    found = archive_mod.archive_claims_for(draft_claims, db, ruleset=ruleset)
+    found = archive_mod.archive_claims_for(draft_claims, db, corpus_rules=corpus_check_rules(draft_claims, ruleset))
     touched = {(c.subject, c.metric) for c in draft_claims}
     assert found and len(found) < total
     assert {(c.subject, c.metric) for c in found} <= touched
     assert not any(c.path.startswith("drafts/") for c in found)
     # The draft itself indexed too: its indexed copy is left out, not counted twice.
     with Archive.open(db) as archive:
-        archive.index(["drafts"], ruleset, jobs=1)
-    assert archive_mod.archive_claims_for(draft_claims, db, ruleset=ruleset) == found
+        index_paths(archive, ["drafts"], ruleset, jobs=1)
+    assert archive_mod.archive_claims_for(draft_claims, db, corpus_rules=corpus_check_rules(draft_claims, ruleset)) == found
 
 
 def test_against_a_missing_index_file_is_e501(tmp_path, capsys):

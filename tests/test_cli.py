@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from checker.cli import build_parser, exit_code_for, main
+from checker.cli import build_parser, main
+from checker.commands import exit_code_for
 from checker.model import Finding, Report
 
 COMMANDS = ["check", "report", "extract", "rules", "index"]

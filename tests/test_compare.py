@@ -7,7 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from checker import compare as cmp
+from checker import amounts
+from checker.checks import compare as cmp
+from checker.interval import Interval, interval
 from checker.model import Claim, Mention, Quantity
 from checker.rules import load_rules_text
 
@@ -51,21 +53,10 @@ def pct(low, high=None, bound="exact", step=D(1)):
                     step=step)
 
 
-@pytest.mark.parametrize("q,lo,hi", [
-    (pct(98), D("97.5"), D("98.5")),                       # precision of the last digit
-    (pct(80, None, "gt"), D("79.5"), D(100)),              # 超过80%: open above, up to 100
-    (pct(None, 1, "lt"), D(0), D("1.5")),                  # 不到1%
-    (Quantity(D(7) * 10**12, D(7) * 10**12, "exact", "USD", step=D(10) ** 12), D("6.5") * 10**12, D("7.5") * 10**12),
-])
-def test_interval(q, lo, hi):
-    iv = cmp.interval(q, None)
-    assert (iv.low, iv.high) == (lo, hi)
-
-
-def test_tolerance_widens(rs):
+def test_tolerance_widens_both_ends_within_the_percent_scale(rs):
     rule = load_rules_text(RULES.replace("    qualifiers: [market]", "    qualifiers: [market]\n    tolerance: 2"),
                            "t.yaml").rules[0]
-    assert cmp.interval(pct(98), rule) == cmp.Interval(D("95.5"), D("100.5"))
+    assert cmp.claim_interval(claim("98%", pct(98)), rule) == Interval(D("95.5"), D(100), "percent")
 
 
 def test_contradiction_says_by_how_much(rs):
@@ -115,7 +106,7 @@ def test_grouping_is_linear(rs, monkeypatch):
     lists a bounded number of claims, so the growth may be less)."""
     calls = []
     real = cmp.interval
-    monkeypatch.setattr(cmp, "interval", lambda q, r: calls.append(1) or real(q, r))
+    monkeypatch.setattr(cmp, "interval", lambda q, **kw: calls.append(1) or real(q, **kw))
 
     def run(n):
         calls.clear()
@@ -129,10 +120,12 @@ def test_grouping_is_linear(rs, monkeypatch):
     assert small <= 4 * 400
 
 
-def test_format_amount():
-    assert cmp.format_amount(D(50000), "count") == "5万"
-    assert cmp.format_amount(D("48100000000"), "USD") == "481亿美元"
-    assert cmp.format_amount(D("0.04"), "USD") == "0.04美元"
+def test_differences_are_written_in_the_one_amount_style():
+    assert amounts.difference_text(D(50000), "count") == "5万"
+    assert amounts.difference_text(D("48100000000"), "USD") == "481亿美元"
+    assert amounts.difference_text(D("0.04"), "USD") == "0.04美元"
+    assert amounts.difference_text(D(1), "percent") == "1 percentage point"
+    assert amounts.difference_text(D("2.5"), "percent") == "2.5 percentage points"
 
 
 def test_an_unstated_qualifier_is_unknown_not_different(rs):

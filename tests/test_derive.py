@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checker.derive import (CONVERSION_RULE, RESTATEMENT_RULE, RANGE_ORDER_RULE, RateTable, check_arithmetic,
-                            check_document, format_number, parse_checks, quantity_interval, sentence_of,
-                            validate_references)
+from checker.amounts import number_text as format_number
+from checker.checks.arithmetic import check_arithmetic
+from checker.checks.rates import RateTable
+from checker.checks.restatement import CONVERSION_RULE, RANGE_ORDER_RULE, RESTATEMENT_RULE, check_document
+from checker.interval import interval as quantity_interval
+from checker.rules.checks import parse_checks, validate_references
+from checker.rules.source import read_yaml
 from checker.errors import RuleFileError
 from checker.load import document_from_text
 from checker.model import Claim, Mention, Quantity
@@ -73,7 +77,7 @@ def mention(doc, text: str, quantity: Quantity, occurrence: int = 0) -> Mention:
 
 
 def claim(doc, m: Mention, rule: str, subject: str = "", metric: str = "", qualifiers=()) -> Claim:
-    sentence, start = sentence_of(doc, m.start, m.end)
+    sentence, start = doc.sentence_text(m.start, m.end)
     return Claim(rule=rule, subject=subject, metric=metric, qualifiers=tuple(qualifiers), mention=m, path=doc.path,
                  sentence=sentence, sentence_start=start, doc_date=doc.date)
 
@@ -87,7 +91,7 @@ def q(low, high=None, bound="exact", unit="USD", step=None, classifier=None) -> 
 
 @pytest.fixture(scope="module")
 def checks():
-    return parse_checks(yaml.compose(SEED_CHECKS), "rules/ai-chips.yaml")
+    return parse_checks(read_yaml(SEED_CHECKS, "rules/ai-chips.yaml"), "rules/ai-chips.yaml")
 
 
 def meta_claims_002():
@@ -113,8 +117,8 @@ def test_meta_h100_spend_is_an_arithmetic_error(checks):
     f = findings[0]
     assert (f.kind, f.severity, f.rule) == ("arithmetic", "error", "meta-h100-spend")
     assert {c.mention.text for c in f.claims} == {"35萬塊", "25000到30000美元", "接近900億美元"}
-    assert "350,000 × 25,000–30,000 USD = 8.75e9–1.05e10 USD" in f.detail
-    assert "≈9.0e10 USD (接近900億美元)" in f.detail
+    assert "35万塊 × 2.5万–3万美元 = 87.5亿–105亿美元" in f.detail
+    assert "≈ 900亿美元 (接近900億美元)" in f.detail
     assert "8.6× the top of the computed range" in f.detail
     assert f.subject == "meta"
 
@@ -158,7 +162,7 @@ def test_seed_004_uk_gdp_years_is_consistent(checks):
     ]
     [f] = check_arithmetic(claims, checks, show_consistent=True)
     assert f.kind == "consistent"
-    assert "2.23" in f.detail
+    assert "2.2293" in f.detail
 
 
 def test_shares_of_one_market_sum_to_at_most_100(checks):
@@ -285,7 +289,7 @@ def test_bad_checks_name_file_line_and_fix(body, code, line, what):
     """Every mistake is a RuleFileError with the file, the line and what is wrong."""
     text = "checks:\n" + body
     with pytest.raises(RuleFileError) as info:
-        parse_checks(yaml.compose(text), "rules/x.yaml")
+        parse_checks(read_yaml(text, "rules/x.yaml"), "rules/x.yaml")
     err = info.value
     assert err.code == code, str(err)
     assert err.path == "rules/x.yaml" and err.line == line, str(err)
@@ -386,7 +390,7 @@ def test_a_range_running_backwards_is_an_error():
     (q(98, unit="percent", step=1), "97.5", "98.5"),
     (q(7e12, step=1e12), "6.5e12", "7.5e12"),
     (q(25000, 30000, step=1000), "25000", "30000"),
-    (q(80, None, bound="gt", unit="percent", step=1), "80", "Infinity"),
+    (q(80, None, bound="gt", unit="percent", step=1), "80", "100"),
     (q(None, 1, bound="lt", unit="percent", step=1), "0", "1"),
     (q(100, bound="approx", step=10), "90.25", "110.25"),
 ])
@@ -396,19 +400,26 @@ def test_quantity_intervals_follow_the_written_precision(quantity, low, high):
 
 
 @pytest.mark.parametrize("value, text", [
-    ("8.75e9", "8.75e9"), ("1.05e10", "1.05e10"), ("9e10", "9.0e10"), ("25000", "25,000"), ("13.2827", "13.28"),
-    ("0.04", "0.04"), ("9.996e9", "1.0e10"),
+    ("8.75e9", "87.5亿"), ("1.05e10", "105亿"), ("9e10", "900亿"), ("25000", "2.5万"), ("13.2827", "13.283"), ("0.0000025", "0.0000025"), ("2.229299363", "2.2293"),
+    ("0.04", "0.04"), ("9.996e9", "99.96亿"), ("2500", "2,500"), ("7e12", "7万亿"), ("99999999.99999", "1亿"),
 ])
-def test_format_number(value, text):
+def test_numbers_are_written_with_wan_and_yi_for_people(value, text):
     assert format_number(D(value)) == text
 
 
 def test_rate_file_problems_are_rule_file_errors(tmp_path):
     path = tmp_path / "rates.yaml"
-    path.write_text("rates:\n  - {base: USD, quote: CNY, period: '2024', rate: 7.1217, source: x}\n", encoding="utf-8")
+    path.write_text("rates:\n  - {base: USD, quote: CNY, period: '2024', rate: seven, source: x}\n", encoding="utf-8")
     with pytest.raises(RuleFileError) as info:
         RateTable.load(path)
-    assert info.value.line == 2 and "quoted decimal" in str(info.value)
+    assert info.value.line == 2 and "bad rate" in str(info.value)
+
+
+def test_a_rate_written_as_a_yaml_number_is_read_exactly(tmp_path):
+    path = tmp_path / "rates.yaml"
+    path.write_text("rates:\n  - {base: USD, quote: CNY, period: 2024, rate: 7.1217, source: x}\n", encoding="utf-8")
+    [rate] = RateTable.load(path).rates
+    assert rate.rate == D("7.1217") and rate.period == "2024"
 
 
 def test_shipped_rates_have_sources_and_invert():
@@ -425,11 +436,11 @@ def test_checks_over_a_corpus_cost_linear_work(checks, monkeypatch):
     there are: doubling the articles doubles the work (a scan per article would quadruple it)."""
     import dataclasses
 
-    from checker import derive
+    from checker.rules import Variable
 
     calls = []
-    real = derive.Variable.matches
-    monkeypatch.setattr(derive.Variable, "matches", lambda self, c: calls.append(1) or real(self, c))
+    real = Variable.matches
+    monkeypatch.setattr(Variable, "matches", lambda self, c: calls.append(1) or real(self, c))
     _, claims = meta_claims_002()
 
     def run(articles: int) -> int:

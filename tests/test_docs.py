@@ -84,7 +84,8 @@ def test_pipeline_walkthrough_shows_real_output(tmp_path, monkeypatch, capsys):
 def test_the_rule_example_in_the_docs_loads_and_its_examples_pass():
     """docs/rules.md's complete example (EV battery prices) is a working rule file: a new
     user who copies it gets no error, and `rules test` passes on it."""
-    from checker.rules import load_rules_text, run_examples
+    from checker.pipeline import run_examples
+    from checker.rules import load_rules_text
 
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     yaml_text = _blocks_after(doc, "## A complete example")

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.errors import FactcheckError, RuleFileError
-from checker.formula import (INF, EvaluationError, FormulaError, Interval, evaluate, holds, parse_formula,
+from checker.interval import INF, EvaluationError, Interval
+from checker.rules.formula import (FormulaError, evaluate, holds, parse_formula,
                              parse_literal, render)
 
 

@@ -11,19 +11,14 @@ import yaml
 
 from checker.errors import RuleFileError
 from checker.load import document_from_text
-from checker.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, NAME_VARIANTS, NOTICE_IDS,
-                             RANGE_UNIT, find_notices, garbled_target, parse_notice_settings)
+from checker.checks.notices import find_notices
+from checker.names import garbled_target
+from checker.rules.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, NAME_VARIANTS, NOTICE_IDS,
+                                   RANGE_UNIT, parse_notice_settings)
+from checker.rules.source import read_yaml
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED = {p.name[:3]: p for p in SEEDS.glob("*.txt")}
-
-
-@dataclass
-class Entity:
-    """Shaped like a rule set's entity: names, and whether garbled spellings read as it."""
-
-    names: tuple[str, ...]
-    fuzzy: bool = False
 
 
 KNOWN = {
@@ -33,8 +28,6 @@ KNOWN = {
     "mi300x": ["MI300X"], "tpu-v5p": ["TPU v5p"], "gpt-4": ["GPT-4", "GPT4"], "gpt-5": ["GPT-5"],
     "tsmc": ["台积电", "台湾积体电路制造"], "amd": ["AMD"], "meta": ["Meta"],
 }
-#: The same names as rule-set entities, with H100 marked fuzzy.
-ENTITIES = {eid: Entity(tuple(names), fuzzy=(eid == "h100")) for eid, names in KNOWN.items()}
 
 
 def seed(key: str):
@@ -62,7 +55,7 @@ def rules_of(findings):
 def test_seed_000_p00_is_a_garbled_h100():
     """Acceptance garbled-h100: one notice listing every p00, suggesting H100."""
     doc = seed("000")
-    [f] = [f for f in notices(doc, ENTITIES) if f.rule == GARBLED_NAME]
+    [f] = [f for f in notices(doc, KNOWN, prefer=["h100"]) if f.rule == GARBLED_NAME]
     assert (f.kind, f.severity, f.subject) == ("notice", "warning", "h100")
     assert "did you mean H100?" in f.message
     assert [loc.text for loc in f.locations] == ["p00"] * 6
@@ -116,7 +109,7 @@ def test_look_alike_letters_fire_in_text():
 
 @pytest.mark.parametrize("key", ["001", "002", "003", "004"])
 def test_other_seeds_have_no_garbled_names(key):
-    assert [f for f in notices(seed(key), ENTITIES) if f.rule == GARBLED_NAME] == []
+    assert [f for f in notices(seed(key), KNOWN, prefer=["h100"]) if f.rule == GARBLED_NAME] == []
 
 
 # --- one name written two ways ---------------------------------------------------------------
@@ -204,21 +197,21 @@ def test_number_style_notices_on_the_seeds_are_few(key):
 
 def test_each_notice_can_be_switched_off_or_relevelled():
     doc = seed("000")
-    base = notices(doc, ENTITIES)
+    base = notices(doc, KNOWN, prefer=["h100"])
     assert set(rules_of(base)) >= {GARBLED_NAME, NAME_VARIANTS}
-    off = notices(doc, ENTITIES, settings={GARBLED_NAME: "off"})
+    off = notices(doc, KNOWN, prefer=["h100"], settings={GARBLED_NAME: "off"})
     assert GARBLED_NAME not in rules_of(off) and NAME_VARIANTS in rules_of(off)
-    relevelled = notices(doc, ENTITIES, settings={"garbled-name": "error", NAME_VARIANTS: "info"})
+    relevelled = notices(doc, KNOWN, prefer=["h100"], settings={"garbled-name": "error", NAME_VARIANTS: "info"})
     levels = {f.rule: f.severity for f in relevelled}
     assert levels[GARBLED_NAME] == "error" and levels[NAME_VARIANTS] == "info"
     assert {f.kind for f in relevelled} == {"notice"}
     with pytest.raises(ValueError):
-        notices(doc, ENTITIES, settings={"notice.nonsense": "off"})
+        notices(doc, KNOWN, prefer=["h100"], settings={"notice.nonsense": "off"})
 
 
 def test_notice_settings_from_a_rule_file():
     text = "notices:\n  garbled-name: error\n  notice.digit-width: off\n  figure-style: suggestion\n"
-    settings = parse_notice_settings(yaml.compose(text), "rules/ai-chips.yaml")
+    settings = parse_notice_settings(read_yaml(text, "rules/ai-chips.yaml"), "rules/ai-chips.yaml")
     assert settings == {GARBLED_NAME: "error", DIGIT_WIDTH: "off", FIGURE_STYLE: "info"}
     assert parse_notice_settings(yaml.safe_load(text)) == settings  # YAML reads bare `off` as false
 
@@ -230,7 +223,7 @@ def test_notice_settings_from_a_rule_file():
 ])
 def test_bad_notice_settings_name_the_line(text, code, line):
     with pytest.raises(RuleFileError) as info:
-        parse_notice_settings(yaml.compose(text), "rules/x.yaml")
+        parse_notice_settings(read_yaml(text, "rules/x.yaml"), "rules/x.yaml")
     assert (info.value.code, info.value.line, info.value.path) == (code, line, "rules/x.yaml")
 
 

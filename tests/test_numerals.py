@@ -1,4 +1,4 @@
-"""checker.numerals: Chinese numerals, digits and mixed forms parse to exact decimal intervals."""
+"""checker.extract.numerals: Chinese numerals, digits and mixed forms parse to exact decimal intervals."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import cn2an
 import pytest
 
-from checker.numerals import parse_arabic, parse_chinese, parse_numeral, to_decimal
+from checker.extract.numerals import parse_arabic, parse_chinese, parse_numeral, to_decimal
 
 EXACT = [
     # (written, value, step: place value of the last digit written)

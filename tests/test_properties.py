@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from checker.extract import extract, parse_quantity
 from checker.load import document_from_text, normalize
-from checker.numerals import parse_numeral
+from checker.extract.numerals import parse_numeral
 
 CN_DIGITS = "零一二三四五六七八九"
 GROUP_UNITS = ["", "万", "亿", "万亿"]
@@ -142,8 +142,9 @@ def test_check_never_crashes_and_findings_point_into_the_text(parts):
     """Any mix of the seeds' words, numbers and noise goes through attribution, comparison,
     arithmetic checks, notices and suppression without an exception, and every claim a
     finding quotes is the text at its offsets."""
-    from checker.pipeline import DOCUMENT_CHECKS, CheckOptions, claims_for_document
-    from checker.compare import compare
+    from checker.checks import DOCUMENT_CHECKS, CheckOptions
+    from checker.checks.compare import compare
+    from checker.pipeline import claims_for_document
     from checker.rules import load_rules
 
     ruleset = _ruleset(load_rules)

@@ -15,11 +15,12 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from checker.cli import exit_code_for
+from checker.commands import exit_code_for
 from checker.model import Report
 from checker.render import FORMATS, render_report, render_report_text, write_report
 from checker.render import github, markdown, sarif, terminal
-from checker.render.common import decimal_text, json_dumps, value_text
+from checker.amounts import decimal_text, value_text
+from checker.render.common import json_dumps
 
 from conftest import build_seed_report, seed_document
 
@@ -59,7 +60,7 @@ def test_rich_shows_what_an_editor_acts_on(seed_report):
     assert "openai · training-gpus · chip=H100, model=GPT-5" in out
     assert "seeds/003_b402c9ff82ff3bcd.txt:11:64" in out
     assert "主要原因在於[10萬張](指英偉達H100 GPU)" in out
-    assert "10萬張 → 100,000 張" in out
+    assert "10萬張 → 10万張" in out
     assert "→ 10萬張 (100,000) is outside 3万-5万张" in out
     assert "(differs: market)" in out and "[market=datacenter-ai]" in out
     assert out.rstrip().endswith("1 contradiction, 1 divergence, 1 arithmetic error, 1 notice")
@@ -196,7 +197,7 @@ def test_markdown_report_structure(seed_report):
     assert [r.split(" | ")[0] for r in rows] == ["| seeds/000\\_4d0a8a5e27428347.txt",
                                                   "| seeds/001\\_12274d2e8085e09b.txt",
                                                   "| seeds/003\\_b402c9ff82ff3bcd.txt"]
-    assert "<b>10萬張</b>" in section and "100,000 張" in section and "李開復" in section
+    assert "<b>10萬張</b>" in section and "10万張" in section and "李開復" in section
     assert "**Verdict:** divergence (market differs)." in md
     assert "- **chatgpt · query-cost**" in md
 
@@ -411,11 +412,11 @@ def test_value_text():
     from checker.model import Quantity
 
     D = Decimal
-    assert value_text(Quantity(D(30000), D(50000), "exact", "count", classifier="张")) == "30,000–50,000 张"
+    assert value_text(Quantity(D(30000), D(50000), "exact", "count", classifier="张")) == "3万–5万张"
     assert value_text(Quantity(D(80), None, "gt", "percent")) == "> 80%"
     assert value_text(Quantity(None, D(1), "lt", "percent")) == "< 1%"
-    assert value_text(Quantity(D("0.04"), D("0.04"), "approx", "USD")) == "≈ 0.04 USD"
-    assert value_text(Quantity(D("5E+12"), D("7E+12"), "le", "USD")) == "≤ 5,000,000,000,000–7,000,000,000,000 USD"
+    assert value_text(Quantity(D("0.04"), D("0.04"), "approx", "USD")) == "≈ 0.04美元"
+    assert value_text(Quantity(D("5E+12"), D("7E+12"), "le", "USD")) == "≤ 5万亿–7万亿美元"
 
 
 def test_cli_exit_code_does_not_depend_on_format(tmp_path, monkeypatch):

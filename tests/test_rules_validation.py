@@ -11,7 +11,8 @@ import pytest
 
 from checker.cli import main
 from checker.errors import PatternTimeout, RuleFileError
-from checker.rules import load_rules, load_rules_text, run_examples
+from checker.pipeline import run_examples
+from checker.rules import load_rules, load_rules_text
 
 GOOD = """\
 name: ev

@@ -2,27 +2,30 @@
 an archive (``--against``), and print the findings.
 
 Load problems go to stderr, one line each, and the run goes on.  The exit code is
-decided from the report (``cli.exit_code_for``), never by the renderer.
+decided from the report (``exit_code_for``), never by the renderer.
 """
 
 from __future__ import annotations
 
 import sys
 
-from ..cli import choose_format, exit_code_for
+from .. import pipeline
+from ..archive import is_index_file
 from ..config import resolve_config
-from . import report_problems, require_paths
+from ..render import render_report, write_report
+from . import choose_format, exit_code_for, report_problems, require_paths
+from .progress import CheckProgress
 
 
 def run(args) -> int:
-    from .. import pipeline
-    from ..render import render_report, write_report
-
     require_paths(args, "check")
     config = resolve_config(args.config)
-    report = pipeline.check(args.paths, rules=args.rules, config=config, date=args.date, against=args.against,
-                            show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
-                            progress=not args.no_progress)
+    archive_dirs = [a for a in args.against or () if not is_index_file(a)]
+    with CheckProgress(list(args.paths) + archive_dirs, not args.no_progress,
+                       include=list(config.include) or None, exclude=tuple(config.exclude)) as tick:
+        report = pipeline.check(args.paths, rules=args.rules, config=config, date=args.date, against=args.against,
+                                show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
+                                progress=tick)
     report_problems(report)
     fmt = choose_format(args.format or config.format, args.output)
     if args.output:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import io
 import sys
 
-from ..cli import FORMATS_EXTRACT, choose_format
+from .. import pipeline
 from ..errors import InputError, UsageError
-from ..render.common import write_atomic
+from ..render import render_mentions, write_atomic
+from . import FORMATS_EXTRACT, choose_format
 
 
 def run(args) -> int:
-    from .. import pipeline
-    from ..render.mentions import render_mentions
-
     if not args.paths:
         raise UsageError("no PATH given", hint="name articles or directories, or '-' for standard input")
     fmt = choose_format(args.format, args.output, FORMATS_EXTRACT)

@@ -1,37 +1,37 @@
 """``factcheck index PATHS… [--db FILE]``: store the claims of articles in the SQLite
-archive index, skipping unchanged files.  Progress on stderr; a summary on stderr."""
+archive index, skipping unchanged files.  Progress on stderr; a summary on stderr.
+
+The rule set is resolved exactly as ``check`` resolves it (``--rules``, the configuration,
+./rules/, the shipped set), so a draft checked ``--against`` the index meets the claims
+the same rules made of the archive.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
+from ..archive import Archive, default_db_path
+from ..config import resolve_config
 from ..errors import UsageError
-
-
-def _parse_date(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"bad --date value {text!r}", hint="write it as YYYY-MM-DD, e.g. 2024-02-12") from None
+from ..index import index_paths
+from ..load import coerce_date
+from ..pipeline import resolve_rules
+from .progress import index_progress, stderr_is_terminal
 
 
 def run(args) -> int:
-    from ..archive import Archive, default_db_path, progress_printer
-    from ..rules import load_rules
-
     if not args.paths:
         raise UsageError("no paths to index", hint="name the article files or directories: factcheck index PATHS…")
-    date = _parse_date(args.date)
+    date = coerce_date(args.date)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"bad --jobs value {args.jobs}", hint="give a number of processes of at least 1")
-    ruleset = load_rules(args.rules)
+    config = resolve_config(args.config)
+    ruleset = resolve_rules(args.rules, config)
     db = args.db or str(default_db_path())
-    show_progress = not args.no_progress and sys.stderr.isatty()
-    with Archive.open(db, create=True) as archive, progress_printer(show_progress) as progress:
-        stats = archive.index(args.paths, ruleset, date=date, jobs=args.jobs, progress=progress)
+    show_progress = not args.no_progress and stderr_is_terminal()
+    with Archive.open(db, create=True) as archive, index_progress(show_progress) as progress:
+        stats = index_paths(archive, args.paths, ruleset, date=date, jobs=args.jobs, progress=progress,
+                            include=list(config.include) or None, exclude=tuple(config.exclude))
         counts = archive.counts()
     for message in stats.problem_messages:
         print(f"factcheck: {message}", file=sys.stderr)

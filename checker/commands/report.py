@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import exit_code_for
+from .. import pipeline
 from ..config import resolve_config
+from ..model import Report
 from ..render import write_report
-from . import report_problems, require_paths
+from . import exit_code_for, report_problems, require_paths
+from .progress import CheckProgress
 
 
-def build_report(args, config):
+def build_report(args, config) -> Report:
     """The Report for the paths, with consistent findings (the report lists them in brief)."""
-    from .. import pipeline
-
-    return pipeline.check(args.paths, rules=args.rules, config=config, date=args.date,
-                          stdin_filename=args.stdin_filename, show_consistent=True,
-                          progress=not args.no_progress)
+    with CheckProgress(args.paths, not args.no_progress, include=list(config.include) or None,
+                       exclude=tuple(config.exclude), label="reading") as tick:
+        return pipeline.check(args.paths, rules=args.rules, config=config, date=args.date,
+                              stdin_filename=args.stdin_filename, show_consistent=True, progress=tick)
 
 
 def run(args) -> int:

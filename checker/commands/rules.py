@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 
 from ..config import resolve_config
+from ..pipeline import resolve_rules, run_examples
+from ..rules import RuleSet
 
 
 def run(args) -> int:
-    from ..pipeline import resolve_rules
-
     config = resolve_config(getattr(args, "config", None))
     ruleset = resolve_rules(args.rules, config)
     if args.action == "list":
@@ -23,7 +23,7 @@ def run(args) -> int:
     return _test(ruleset)
 
 
-def _list(ruleset, out) -> None:
+def _list(ruleset: RuleSet, out) -> None:
     out.write(f"rule files ({len(ruleset.files)}), version {ruleset.version}:\n")
     for path in ruleset.files:
         out.write(f"  {path}\n")
@@ -51,15 +51,13 @@ def _list(ruleset, out) -> None:
                          f"{'%' if r.tolerance_relative else ''}")
         parts.append(f"{len(r.examples)} examples")
         out.write(f"  {r.id}: {r.label}\n    {'; '.join(parts)}\n")
-    if getattr(ruleset, "checks", None):
+    if ruleset.checks:
         out.write(f"\narithmetic checks ({len(ruleset.checks)}):\n")
         for c in ruleset.checks:
             out.write(f"  {c.id}\n")
 
 
-def _test(ruleset) -> int:
-    from ..rules import run_examples
-
+def _test(ruleset: RuleSet) -> int:
     results = run_examples(ruleset)
     failed = [r for r in results if not r.passed]
     for r in failed:

@@ -1,6 +1,8 @@
-"""Helpers shared by the renderers: ordering, value and qualifier text, JSON numbers.
+"""What the renderers share: the order of findings and of their sides, headings and
+qualifier text, JSON with exact numbers, and the atomic write of an output file.
 
-Nothing here computes a finding; it only says how a finding's parts are written.
+Nothing here computes a finding; it only says how a finding's parts are laid out.  How a
+value is written for people is ``checker.amounts``, the one formatter of every format.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from ..model import Claim, Finding, Location, Quantity, Report
+from ..amounts import decimal_text
+from ..errors import FactcheckError
+from ..model import KINDS, Claim, Finding, Location, Report
 
 #: Findings that the disputed-claims part of a report shows, in this order.
 DISPUTED_KINDS = ("contradiction", "arithmetic", "divergence")
@@ -26,74 +30,11 @@ KIND_LABELS = {
     "consistent": ("consistent claim", "consistent claims"),
 }
 
-#: Symbols printed for a bound before the value ("exact" prints nothing).
-BOUND_SYMBOLS = {"exact": "", "approx": "≈", "gt": ">", "ge": "≥", "lt": "<", "le": "≤"}
-
-
 def visible_findings(report: Report, show_consistent: bool) -> list[Finding]:
     """The findings a renderer shows, in the one order every format uses
     (path, line, column, kind, rule, message)."""
     found = [f for f in report.findings if show_consistent or f.kind != "consistent"]
     return sorted(found, key=Finding.sort_key)
-
-
-def decimal_text(value: Decimal) -> str:
-    """A Decimal written out in full, without exponent or trailing zeros:
-    Decimal("7E+12") -> "7000000000000", Decimal("0.040") -> "0.04"."""
-    if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
-    text = format(value.normalize(), "f")
-    return text
-
-
-#: Decimal places shown to people (三分之一 is 33.333333%, the engine keeps every digit).
-SHOWN_PLACES = Decimal("0.000001")
-
-
-def grouped(value: Decimal) -> str:
-    """A Decimal with thousands separators for people: 30000 -> "30,000", 100/3 -> "33.333333"."""
-    if value.as_tuple().exponent < SHOWN_PLACES.as_tuple().exponent:
-        value = value.quantize(SHOWN_PLACES)
-    text = decimal_text(value)
-    sign = "-" if text.startswith("-") else ""
-    text = text.lstrip("-")
-    whole, _, frac = text.partition(".")
-    whole = f"{int(whole):,}"
-    return sign + whole + ("." + frac if frac else "")
-
-
-def unit_text(q: Quantity) -> str:
-    """The unit as shown to people: '%' for percent, the measure word for counts."""
-    if q.unit == "percent":
-        return "%"
-    if q.unit == "count":
-        return q.classifier or "count"
-    if q.unit == "number":
-        return ""
-    return q.unit
-
-
-def value_text(q: Quantity) -> str:
-    """The normalized value for people: "30,000–50,000 张", "> 80%", "≈ 0.04 USD"."""
-    unit = unit_text(q)
-    sep = "" if unit == "%" or not unit else " "
-    if q.low is not None and q.high is not None and q.low != q.high:
-        body = f"{grouped(q.low)}–{grouped(q.high)}"
-    elif q.low is not None:
-        body = grouped(q.low)
-    elif q.high is not None:
-        body = grouped(q.high)
-    else:
-        body = "?"
-    symbol = BOUND_SYMBOLS.get(q.bound, q.bound)
-    if q.bound in ("gt", "ge") and q.high is not None and q.low is not None and q.low != q.high:
-        symbol = ""  # a bounded range already shows both ends
-    if q.bound in ("lt", "le") and q.low is not None and q.high is not None and q.low != q.high:
-        symbol = "≤" if q.bound == "le" else "<"
-        body = f"{grouped(q.low)}–{grouped(q.high)}"
-    prefix = f"{symbol} " if symbol else ""
-    suffix = f"/{q.per}" if q.per else ""
-    return f"{prefix}{body}{sep}{unit}{suffix}"
 
 
 def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:
@@ -193,8 +134,6 @@ def counts_line(findings: list[Finding]) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     for f in findings:
         counts[f.kind] = counts.get(f.kind, 0) + 1
-    from ..model import KINDS
-
     return [(KIND_LABELS[k][counts[k] != 1], counts[k]) for k in KINDS if counts.get(k)]
 
 
@@ -244,8 +183,6 @@ def _dump(obj, out: list[str], indent: int, level: int) -> None:
 def write_atomic(path: str | os.PathLike, text: str) -> None:
     """Write ``text`` (UTF-8, newlines as given) to ``path`` through a temporary file in
     the same directory and os.replace, so an interrupted run never leaves half a file."""
-    from ..errors import FactcheckError
-
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
+from ..amounts import value_text
 from ..model import Claim, Finding, Report
 from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text,
-                     same_sentence, side_sentence, side_text, sorted_claims, sorted_locations, value_text,
+                     same_sentence, side_sentence, side_text, sorted_claims, sorted_locations,
                      visible_findings)
 
 #: Characters that Markdown (CommonMark, GitHub) would read as syntax inside inline text.

@@ -13,8 +13,9 @@ from __future__ import annotations
 import os
 from typing import IO, Iterable, Sequence
 
+from ..amounts import value_text
 from ..model import Document, Mention
-from .common import json_dumps, value_text
+from .common import json_dumps
 
 def mention_record(doc: Document, m: Mention) -> dict:
     q = m.quantity

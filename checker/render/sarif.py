@@ -23,8 +23,9 @@ from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
+from ..amounts import decimal_text, value_text
 from ..model import Claim, Finding, Report
-from .common import (decimal_text, heading, place, side_text, sides, value_text,
+from .common import (heading, place, side_text, sides,
                      visible_findings)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

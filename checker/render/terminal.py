@@ -21,10 +21,11 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from ..amounts import value_text
 from ..model import Claim, Finding, Report, severity_rank
 from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
                      side_sentence,
-                     side_text, sides, value_text, visible_findings)
+                     side_text, sides, visible_findings)
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 KIND_STYLES = {"contradiction": "red", "arithmetic": "red", "divergence": "yellow", "notice": "yellow",

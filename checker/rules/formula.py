@@ -33,13 +33,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Callable, Mapping, Sequence
 
-from .errors import RuleFileError
-
-INF = Decimal("Infinity")
-NEG_INF = Decimal("-Infinity")
-
-#: Units that carry no dimension in arithmetic: a count times a price is a price.
-SCALAR_UNITS = frozenset({"", "count", "number", "times", "percent", "pp"})
+from ..errors import RuleFileError
+from ..interval import EvaluationError, Interval, unit_sum
 
 #: Chinese magnitudes a literal may carry, longest first.
 _MAGNITUDES = {"万亿": Decimal(10) ** 12, "亿": Decimal(10) ** 8, "万": Decimal(10) ** 4, "千": Decimal(1000)}
@@ -70,116 +65,6 @@ class FormulaError(RuleFileError):
     """A formula that cannot be parsed."""
 
     code = "E309"
-
-
-class EvaluationError(ValueError):
-    """A formula that cannot be evaluated on these values (division by an interval
-    containing zero, units that cannot be added)."""
-
-
-# --- intervals -------------------------------------------------------------------------
-
-
-def _mul(a: Decimal, b: Decimal) -> Decimal:
-    """Product where 0 × ∞ is 0 (an endpoint at zero stays at zero)."""
-    if a == 0 or b == 0:
-        return Decimal(0)
-    return a * b
-
-
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A closed interval ``[lo, hi]`` of Decimals (``±Infinity`` for an open side)
-    in one unit.  Scalar units (count, percent, times …) are all written ``""``."""
-
-    lo: Decimal
-    hi: Decimal
-    unit: str = ""
-
-    def __post_init__(self):
-        if self.lo > self.hi:
-            raise EvaluationError(f"empty interval [{self.lo}, {self.hi}]")
-
-    @classmethod
-    def point(cls, value: Decimal, unit: str = "") -> "Interval":
-        return cls(value, value, unit)
-
-    @property
-    def is_point(self) -> bool:
-        return self.lo == self.hi
-
-    def __add__(self, other: "Interval") -> "Interval":
-        return Interval(self.lo + other.lo, self.hi + other.hi, _unit_sum(self.unit, other.unit))
-
-    def __sub__(self, other: "Interval") -> "Interval":
-        return Interval(self.lo - other.hi, self.hi - other.lo, _unit_sum(self.unit, other.unit))
-
-    def __neg__(self) -> "Interval":
-        return Interval(-self.hi, -self.lo, self.unit)
-
-    def __mul__(self, other: "Interval") -> "Interval":
-        products = [_mul(a, b) for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
-        return Interval(min(products), max(products), _unit_product(self.unit, other.unit))
-
-    def __truediv__(self, other: "Interval") -> "Interval":
-        if other.lo > 0 or other.hi < 0:
-            inv = Interval(1 / other.hi if other.hi not in (INF, NEG_INF) else Decimal(0),
-                           1 / other.lo if other.lo not in (INF, NEG_INF) else Decimal(0))
-            inv = Interval(min(inv.lo, inv.hi), max(inv.lo, inv.hi))
-        elif other.lo == 0 and other.hi > 0:
-            inv = Interval(1 / other.hi if other.hi != INF else Decimal(0), INF)
-        else:
-            raise EvaluationError("division by a value that may be zero")
-        out = self * inv
-        return Interval(out.lo, out.hi, _unit_quotient(self.unit, other.unit))
-
-    def abs(self) -> "Interval":
-        if self.lo >= 0:
-            return self
-        if self.hi <= 0:
-            return -self
-        return Interval(Decimal(0), max(-self.lo, self.hi), self.unit)
-
-    def widen(self, relative: Decimal) -> "Interval":
-        """Widen both ends by ``relative`` of their magnitude (5% -> Decimal('0.05'))."""
-        if not relative:
-            return self
-        return Interval(self.lo - abs(self.lo) * relative if self.lo.is_finite() else self.lo,
-                        self.hi + abs(self.hi) * relative if self.hi.is_finite() else self.hi, self.unit)
-
-    def overlaps(self, other: "Interval") -> bool:
-        return self.lo <= other.hi and other.lo <= self.hi
-
-
-def scalar_unit(unit: str | None) -> str:
-    """The unit as interval arithmetic sees it: scalar units become ``""``."""
-    return "" if unit is None or unit in SCALAR_UNITS else unit
-
-
-def _unit_sum(a: str, b: str) -> str:
-    if a == b:
-        return a
-    if a == "":  # a bare literal added to an amount takes the amount's unit
-        return b
-    if b == "":
-        return a
-    raise EvaluationError(f"cannot add {a} and {b}")
-
-
-def _unit_product(a: str, b: str) -> str:
-    if a == "":
-        return b
-    if b == "":
-        return a
-    return f"{a}·{b}"
-
-
-def _unit_quotient(a: str, b: str) -> str:
-    if a == b:
-        return ""
-    if b == "":
-        return a
-    return f"{a}/{b}" if a else f"1/{b}"
 
 
 # --- syntax tree -----------------------------------------------------------------------
@@ -478,7 +363,7 @@ def _eval(node: Node, env: Env) -> Interval:
             return args[0].abs()
         unit = args[0].unit
         for a in args[1:]:
-            unit = _unit_sum(unit, a.unit)
+            unit = unit_sum(unit, a.unit)
         if node.func == "min":
             return Interval(min(a.lo for a in args), min(a.hi for a in args), unit)
         return Interval(max(a.lo for a in args), max(a.hi for a in args), unit)

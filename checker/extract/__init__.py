@@ -21,7 +21,8 @@ import bisect
 import re
 from decimal import Decimal
 
-from .model import Document, Mention, Quantity
+from ..load import document_from_text
+from ..model import Document, Mention, Quantity
 from .numerals import ZHAO, Numeral, lexicon, multiplier, parse_chinese, parse_numeral
 
 _LEX = lexicon()
@@ -223,8 +224,6 @@ _TWO_QUANTITIES = object()
 def parse_quantity(text: str) -> Quantity | None:
     """The single quantity in a short text ("约0.04美元", "3～5亿美元"); None if there
     is none.  When the text holds several, the first is returned."""
-    from .load import document_from_text
-
     mentions = extract(document_from_text(text, "<text>"))
     return mentions[0].quantity if mentions else None
 

@@ -23,48 +23,30 @@ place value of its last written digit (98% -> [97.5, 98.5]; 7万亿 -> [6.5万�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Iterable
 
-from .model import Claim, Finding, Quantity
-from .rules import ClaimRule, RuleSet
+from ..amounts import amount_text, difference_text, number_text
+from ..interval import Interval, interval
+from ..model import Claim, Finding, Quantity
+from ..rules import ClaimRule, RuleSet
 
 HUNDRED = Decimal(100)
-#: Units whose values cannot be negative: an open lower side stops at 0.
-NON_NEGATIVE = {"percent", "count", "number", "times"}
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """Closed interval; None is unbounded on that side."""
+def claim_interval(claim: Claim, rule: ClaimRule | None) -> Interval:
+    """The values a claim allows under its rule's tolerance (``interval.interval``)."""
+    if rule is None:
+        return interval(claim.mention.quantity)
+    return interval(claim.mention.quantity, tolerance=rule.tolerance, relative=rule.tolerance_relative)
 
-    low: Decimal | None
-    high: Decimal | None
 
-
-def interval(q: Quantity, rule: ClaimRule | None) -> Interval:
-    """The values a written quantity allows, widened by its precision and the rule's tolerance."""
-    low, high = q.low, q.high
-    if q.bound in ("gt", "ge") and low is not None and q.high == q.low:
-        high = None
-    if q.bound in ("lt", "le") and high is not None and q.high == q.low:
-        low = None
-    half = (q.step / 2) if q.step else Decimal(0)
-
-    def tol(value: Decimal | None) -> Decimal:
-        if rule is None or value is None:
-            return Decimal(0)
-        return abs(value) * rule.tolerance if rule.tolerance_relative else rule.tolerance
-
-    lo = None if low is None else low - half - tol(low)
-    hi = None if high is None else high + half + tol(high)
-    if q.unit == "percent":
-        lo = Decimal(0) if lo is None else lo
-        hi = HUNDRED if hi is None else hi
-    elif q.unit in NON_NEGATIVE or len(q.unit) == 3 and q.unit.isupper():
-        lo = Decimal(0) if lo is None else max(lo, Decimal(0))
-    return Interval(lo, hi)
+def interval_shown(iv: Interval, unit: str, classifier: str | None = None) -> str:
+    """An interval with its open and closed ends: "[97.5%, 98.5%)", "(80%, 100%]"."""
+    def end(value: Decimal) -> str:
+        return amount_text(value, unit, classifier) if value.is_finite() else number_text(value)
+    return f"{'(' if iv.lo_open or not iv.lo.is_finite() else '['}{end(iv.lo)}, {end(iv.hi)}" \
+           f"{')' if iv.hi_open or not iv.hi.is_finite() else ']'}"
 
 
 def _width(q: Quantity) -> Decimal:
@@ -74,44 +56,6 @@ def _width(q: Quantity) -> Decimal:
 def _nominal(claim: Claim) -> tuple:
     q = claim.mention.quantity
     return (q.low, q.high, q.bound, q.unit, claim.negated)
-
-
-# --- formatting amounts in the claim's unit ----------------------------------------------
-
-CURRENCY_WORD = {"USD": "美元", "CNY": "元", "HKD": "港元", "TWD": "新台币", "EUR": "欧元", "JPY": "日元",
-                 "GBP": "英镑", "KRW": "韩元"}
-
-
-def _plain(d: Decimal) -> str:
-    d = d.normalize()
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _scaled(d: Decimal) -> str:
-    """10万, 481亿, 7万亿, 0.04, 2500: Chinese place-value words for large amounts."""
-    a = abs(d)
-    for size, word in ((Decimal(10) ** 12, "万亿"), (Decimal(10) ** 8, "亿"), (Decimal(10) ** 4, "万")):
-        if a >= size:
-            return _plain((d / size).quantize(Decimal("0.01"))) + word
-    return _plain(d.quantize(Decimal("0.0001")) if a < 1 else d.quantize(Decimal("0.01")))
-
-
-def format_amount(d: Decimal, unit: str) -> str:
-    """An amount in the unit a claim was stated in."""
-    if unit == "percent":
-        return f"{_plain(d)} percentage points"
-    if unit == "pp":
-        return f"{_plain(d)}个百分点"
-    if unit == "times":
-        return f"{_plain(d)}倍"
-    if unit in ("count", "number"):
-        return _scaled(d)
-    if len(unit) == 3 and unit.isupper():
-        return _scaled(d) + CURRENCY_WORD.get(unit, " " + unit)
-    return f"{_plain(d)} {unit}"
 
 
 def _value_text(claim: Claim) -> str:
@@ -145,8 +89,9 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
     families: dict[tuple, dict[tuple, list[Claim]]] = {}
     touched: set[tuple] = set()
     wanted = set(involving) if involving is not None else None
+    rules = {r.id: r for r in ruleset.rules} if ruleset is not None else {}
     for claim in claims:
-        rule = ruleset.rule(claim.rule) if ruleset is not None else None
+        rule = rules.get(claim.rule)
         fam, grp = _split(claim, rule)
         families.setdefault(fam, {}).setdefault(grp, []).append(claim)
         if wanted is not None and claim.path in wanted:
@@ -156,7 +101,7 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
     for fam, groups in families.items():
         if wanted is not None and fam not in touched:
             continue
-        rule = ruleset.rule(fam[0]) if ruleset is not None else None
+        rule = rules.get(fam[0])
         for grp, members in groups.items():
             if len(members) < 2:
                 continue
@@ -181,16 +126,17 @@ def _label(claim: Claim, rule: ClaimRule | None) -> str:
 
 
 def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: bool) -> Finding | None:
-    spans = [(interval(c.mention.quantity, rule), c) for c in members]
-    # the claim whose interval ends lowest and the one that starts highest
-    top_low = max(spans, key=lambda s: (s[0].low is not None, s[0].low or 0))
+    spans = [(claim_interval(c, rule), c) for c in members]
+    # the claim whose interval starts highest and the one that ends lowest (an open end
+    # at the same value is the stricter one); for intervals on a line, pairwise overlap
+    # is the same as a common point, so the group conflicts exactly when these two do
+    top_low = max(spans, key=lambda s: (s[0].lo, s[0].lo_open))
     # on a tie, the widest statement (a range) is the one to quote
-    bottom_high = min(spans, key=lambda s: (s[0].high is None, s[0].high or 0, -_width(s[1].mention.quantity)))
-    lo, hi = top_low[0].low, bottom_high[0].high
+    bottom_high = min(spans, key=lambda s: (s[0].hi, not s[0].hi_open, -_width(s[1].mention.quantity)))
     first = members[0]
     qual_text = _qual_text(first.qualifiers)
     subject, metric = first.subject, first.metric
-    if lo is not None and hi is not None and lo > hi:
+    if not top_low[0].overlaps(bottom_high[0]):
         above, below = top_low[1], bottom_high[1]
         message = _miss_message(above, below)
         where = f" ({qual_text})" if qual_text else ""
@@ -250,8 +196,9 @@ def _miss_message(above: Claim, below: Claim) -> str:
     text = f"{_value_text(above)} is above the top of {_value_text(below)}"
     if base is not None and start is not None and start > base:
         gap = start - base
-        pct = f" ({_plain((gap / base * HUNDRED).quantize(Decimal('1')))}%)" if base else ""
-        text = f"{_value_text(above)} is {format_amount(gap, qa.unit)}{pct} above the top of {_value_text(below)}"
+        pct = f" ({number_text((gap / base * HUNDRED).quantize(Decimal('1')))}%)" if base else ""
+        text = f"{_value_text(above)} is {difference_text(gap, qa.unit)}{pct} above the top of " \
+               f"{_value_text(below)}"
     return text
 
 
@@ -269,17 +216,13 @@ def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
     lines = []
     ordered = _order(members)
     for c in ordered[:DETAIL_LINES]:
+        q = c.mention.quantity
         if c.negated:
-            q = c.mention.quantity
-            figure = _plain(q.low if q.low is not None else q.high)
-            lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> denied: below {figure} "
-                         f"{q.unit}")
+            figure = amount_text(q.low if q.low is not None else q.high, q.unit, q.classifier)
+            lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> denied: below {figure}")
             continue
-        iv = interval(c.mention.quantity, rule)
-        lo = "-inf" if iv.low is None else _plain(iv.low)
-        hi = "+inf" if iv.high is None else _plain(iv.high)
-        lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> [{lo}, {hi}] "
-                     f"{c.mention.quantity.unit}")
+        lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> "
+                     f"{interval_shown(claim_interval(c, rule), q.unit, q.classifier)}")
     if len(ordered) > DETAIL_LINES:
         lines.append(f"… and {len(ordered) - DETAIL_LINES:,} more claims")
     return "\n".join(lines)
@@ -315,4 +258,4 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
                    detail=_detail(all_claims, rule))
 
 
-__all__ = ["compare", "interval", "Interval", "format_amount"]
+__all__ = ["claim_interval", "compare", "interval_shown"]

@@ -29,105 +29,29 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from ._yamlpath import Locator, plain
-from .derive import sentence_of
-from .errors import RuleFileError
-from .model import DEFAULT_SEVERITY, Document, Finding, Location, Mention
-from .rules import ascii_lower
+from ..model import Document, Finding, Location, Mention
+from ..names import MODEL_NAME, NAME_TOKEN, compact, garbled_target
+from ..rules.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, NAME_VARIANTS, NOTICE_IDS,
+                             RANGE_UNIT, notice_levels)  # noqa: F401 - ids are part of this module's API
+from ..rules import RuleSet
+from ..text import ascii_lower, normalize
 
-GARBLED_NAME = "notice.garbled-name"
-NAME_VARIANTS = "notice.name-variants"
-RANGE_UNIT = "notice.range-unit"
-DIGIT_CHAR_MIX = "notice.digit-char-mix"
-DIGIT_WIDTH = "notice.digit-width"
-FIGURE_STYLE = "notice.figure-style"
-
-#: Every notice id, in the order they are documented.
-NOTICE_IDS = (GARBLED_NAME, NAME_VARIANTS, RANGE_UNIT, DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE)
-#: Level of each notice unless configured otherwise.
-DEFAULT_LEVELS = {nid: DEFAULT_SEVERITY["notice"] for nid in NOTICE_IDS}
-#: Values a setting may take ("suggestion" is read as info).
-SETTING_VALUES = ("off", "info", "suggestion", "warning", "error")
 #: At most this many places are listed for one notice.
 MAX_LOCATIONS = 20
-
-
-# --- settings -------------------------------------------------------------------------------
-
-
-def _setting_value(value: Any) -> str | None:
-    if value is False or value is None:  # YAML 1.1 reads a bare `off` / `no` as false
-        return "off"
-    if value is True:
-        return None  # "on": the default level
-    if isinstance(value, str) and value.strip().lower() in SETTING_VALUES:
-        value = value.strip().lower()
-        return "info" if value == "suggestion" else value
-    raise ValueError(value)
-
-
-def _notice_id(key: str) -> str:
-    return key if key.startswith("notice.") else f"notice.{key}"
-
-
-def parse_notice_settings(data: Any, source_path: str | None = None) -> dict[str, str]:
-    """Validate a rule file's ``notices:`` mapping: notice id (with or without the
-    ``notice.`` prefix) -> ``off | info | warning | error``.  ``data`` may be the
-    mapping, a whole rule file holding ``notices:``, or a composed YAML node.
-    Raises :class:`RuleFileError` (E302 unknown notice, E304 bad level)."""
-    value, marks = plain(data)
-    base = ("notices",)
-    if isinstance(value, Mapping) and "notices" in value:
-        value = value["notices"]
-    else:
-        marks = {base + k: v for k, v in marks.items()}
-    loc = Locator(source_path, marks)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise RuleFileError("'notices' must map notice ids to off, info, warning or error",
-                            hint="e.g. 'notices: {garbled-name: error, digit-width: off}'", **loc.where(base))
-    settings: dict[str, str] = {}
-    for key, level in value.items():
-        nid = _notice_id(str(key))
-        if nid not in NOTICE_IDS:
-            raise RuleFileError(f"unknown notice {key!r}", code="E302",
-                                hint=f"known notices: {', '.join(NOTICE_IDS)}", **loc.where(base + (key, "<key>")))
-        try:
-            resolved = _setting_value(level)
-        except ValueError:
-            raise RuleFileError(f"bad level {level!r} for notice {nid}", hint="use off, info, warning or error",
-                                **loc.where(base + (key,))) from None
-        if resolved is not None:
-            settings[nid] = resolved
-    return settings
-
-
-def _levels(settings: Mapping[str, Any] | None) -> dict[str, str]:
-    levels = dict(DEFAULT_LEVELS)
-    for key, value in (settings or {}).items():
-        nid = _notice_id(str(key))
-        if nid not in levels:
-            raise ValueError(f"unknown notice {key!r}; known: {', '.join(NOTICE_IDS)}")
-        resolved = _setting_value(value)
-        if resolved is not None:
-            levels[nid] = resolved
-    return levels
 
 
 # --- entry point ----------------------------------------------------------------------------
 
 
-def find_notices(doc: Document, mentions: Sequence[Mention], known_names: Any, *,
+def find_notices(doc: Document, mentions: Sequence[Mention], known_names: RuleSet | Mapping[str, Sequence[str]], *,
                  settings: Mapping[str, Any] | None = None, prefer: Iterable[str] = ()) -> list[Finding]:
     """Every notice for one document, sorted.
 
-    ``known_names`` maps canonical entity ids to their names (a list of strings,
-    or objects with a ``names`` attribute such as a rule set's entities; an entity
-    whose ``fuzzy`` attribute is true is preferred as the suggestion for a garbled
-    name, as are the ids in ``prefer``).  ``settings`` maps notice ids to
+    ``known_names`` is the rule set (its entities' names; an entity marked ``fuzzy`` is
+    preferred as the suggestion for a garbled name) or a mapping of entity ids to their
+    names; the ids in ``prefer`` are preferred too.  ``settings`` maps notice ids to
     ``off | info | warning | error`` (see :func:`parse_notice_settings`)."""
-    levels = _levels(settings)
+    levels = notice_levels(settings)
     names, preferred = _known(known_names)
     preferred |= set(prefer)
     runs = {
@@ -149,117 +73,39 @@ def find_notices(doc: Document, mentions: Sequence[Mention], known_names: Any, *
     return findings
 
 
-def _known(known_names: Any) -> tuple[dict[str, tuple[str, ...]], set[str]]:
-    """Entity id -> names (normalized for matching), and the ids marked fuzzy.
-    Computed once per rule set (kept in its ``cache``), not once per article."""
-    cache = getattr(known_names, "cache", None)
-    if isinstance(cache, dict) and "notices.known" in cache:
-        names, preferred = cache["notices.known"]
-        return names, set(preferred)
-    names, preferred = _read_known(known_names)
-    if isinstance(cache, dict):
-        cache["notices.known"] = (names, frozenset(preferred))
-    return names, preferred
+#: Name tables built in this process, by rule-set version.
+_KNOWN: dict[str, tuple[dict[str, tuple[str, ...]], frozenset[str]]] = {}
 
 
-def _read_known(known_names: Any) -> tuple[dict[str, tuple[str, ...]], set[str]]:
-    from .load import normalize
+def _known(known_names: RuleSet | Mapping[str, Sequence[str]]) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Entity id -> names (normalized for matching), and the ids marked fuzzy.  For a rule
+    set, computed once per process and rule-set version, not once per article."""
+    if isinstance(known_names, RuleSet):
+        version = known_names.version
+        if version and version in _KNOWN:
+            names, preferred = _KNOWN[version]
+            return names, set(preferred)
+        names = {eid: _matching(e.names) for eid, e in known_names.entities.items()}
+        preferred = {eid for eid, e in known_names.entities.items() if e.fuzzy}
+        if version:
+            _KNOWN[version] = (names, frozenset(preferred))
+        return names, preferred
+    return {str(eid): _matching([value] if isinstance(value, str) else value)
+            for eid, value in known_names.items()}, set()
 
-    source = getattr(known_names, "entities", known_names) or {}
-    names: dict[str, tuple[str, ...]] = {}
-    preferred: set[str] = set()
-    for eid, value in source.items():
-        if isinstance(value, str):
-            raw = [value]
-        elif hasattr(value, "names"):
-            raw = list(value.names)
-            if getattr(value, "fuzzy", False):
-                preferred.add(eid)
-        else:
-            raw = list(value)
-        names[str(eid)] = tuple(dict.fromkeys(normalize(str(n)) for n in raw if str(n).strip()))
-    return names, preferred
+
+def _matching(raw: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(normalize(str(n)) for n in raw if str(n).strip()))
 
 
 def _location(doc: Document, start: int, end: int) -> Location:
     line, col = doc.position(start)
-    sentence, _ = sentence_of(doc, start, end)
+    sentence, _ = doc.sentence_text(start, end)
     return Location(path=doc.path, start=start, end=end, line=line, col=col, text=doc.text[start:end],
                     sentence=sentence)
 
 
 # --- garbled model names --------------------------------------------------------------------
-
-# A token shaped like a model name: ASCII letters and digits (hyphens inside), at
-# least one letter and one digit, not part of a longer ASCII word.
-# Accepted: "p00", "H1O0", "Hl00", "MI300X", "GPT-4", "v5p".  Not: "100", "H", "2024".
-_NAME_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9-])(?P<token>(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)"
-    r"(?![A-Za-z0-9])")
-# A known name that is a model name: ASCII, with a letter and a digit ("H100", "TPU v5p", "GPT-4").
-_MODEL_NAME = re.compile(r"^(?=.*[A-Za-z])(?=.*\d)[A-Za-z0-9][A-Za-z0-9 .\-]*$")
-# Letters that stand in for digits when typed or OCR'd: O for 0; l and I for 1.
-_CONFUSABLE = {"O": "0", "o": "0", "l": "1", "I": "1"}
-# A lower-case letter next to a digit: p00, Hl00.  Model names in the seeds' beat are
-# upper-case (H100, A800, MI300X), except a few written lower-case on purpose
-# (TPU v5p, v4), which the digit rule below keeps apart.
-_LOWER_NEXT_TO_DIGIT = re.compile(r"[a-z]\d|\d[a-z]")
-
-
-def _compact(name: str) -> str:
-    return re.sub(r"[\s\-.]", "", name).upper()
-
-
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
-
-
-def _fold_confusables(token: str) -> str:
-    """Replace O/o/l/I by 0/1 where they touch a digit (H1O0 -> H100, Hl00 -> H100)."""
-    chars = list(token)
-    changed = True
-    while changed:  # a run of confusables next to a digit (HlOO) folds in steps
-        changed = False
-        for i, c in enumerate(chars):
-            if c in _CONFUSABLE:
-                left = chars[i - 1] if i else ""
-                right = chars[i + 1] if i + 1 < len(chars) else ""
-                if left.isdigit() or right.isdigit():
-                    chars[i] = _CONFUSABLE[c]
-                    changed = True
-    return "".join(chars)
-
-
-def garbled_target(token: str, candidates: Iterable[str]) -> list[tuple[int, str]]:
-    """Known names (as given) that ``token`` looks like a garbled spelling of, with
-    their edit distance (0 for look-alike letters), best first.
-
-    A token is garbled, not a different real name, when folding look-alike letters
-    (O, l, I next to a digit) turns it into the known name, or when it has a
-    lower-case letter next to a digit, keeps only digits the known name has, and
-    is at most two edits (and at most half the name) away from it.  A well-formed
-    name of the same shape (H200, A800, V100 against H100) is never garbled."""
-    upper = _compact(token)
-    folded = _compact(_fold_confusables(token))
-    out: list[tuple[int, str]] = []
-    for written in candidates:
-        name = _compact(written)
-        if folded == name and upper != name:
-            out.append((0, written))
-            continue
-        if not _LOWER_NEXT_TO_DIGIT.search(token):
-            continue
-        digits = _digits(upper)
-        if not digits or digits not in _digits(name):
-            continue
-        if len(upper) > len(name):
-            continue  # a longer name (GPT-4o, MI300X beside MI300) is another model, not a damaged one
-        distance = Levenshtein.distance(upper, name)
-        if 0 < distance <= min(2, max(1, len(name) // 2)):
-            out.append((distance, written))
-    out.sort()
-    return out
-
 
 @lru_cache(maxsize=8)
 def _alias_pattern(names: tuple[tuple[str, tuple[str, ...]], ...]):
@@ -301,26 +147,26 @@ def _garbled_names(doc: Document, names: Mapping[str, tuple[str, ...]], preferre
     display: dict[str, str] = {}  # compact name -> the name as the rule set writes it
     for eid, ns in names.items():
         for n in ns:
-            if _MODEL_NAME.match(n):
-                models.setdefault(_compact(n), eid)
-                display.setdefault(_compact(n), n)
+            if MODEL_NAME.match(n):
+                models.setdefault(compact(n), eid)
+                display.setdefault(compact(n), n)
     if not models:
         return []
     spans = _alias_spans(doc, names)
     covered = [(s, e) for s, e, _, w in spans if " " in w.strip() or "-" in w]
-    ends = {e: doc.text[s:e] for s, e, _, w in spans if not _MODEL_NAME.match(w)}
+    ends = {e: doc.text[s:e] for s, e, _, w in spans if not MODEL_NAME.match(w)}
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     targets: dict[str, list[tuple[int, str]]] = {}
-    for m in _NAME_TOKEN.finditer(doc.norm):
+    for m in NAME_TOKEN.finditer(doc.norm):
         s, e = m.span("token")
         if any(cs <= s and e <= ce for cs, ce in covered):
             continue  # part of a known multi-word name ("TPU v5p")
         token = m.group("token")
-        compact = _compact(token)
-        if compact in models:
+        spelled = compact(token)
+        if spelled in models:
             # a known spelling: garbled only against the other names of its own entity
             # (a rule set may list p00 as a name of H100 so that claims read as H100)
-            pool = [c for c, owner in models.items() if owner == models[compact] and c != compact]
+            pool = [c for c, owner in models.items() if owner == models[spelled] and c != spelled]
             if not pool:
                 continue
         else:
@@ -514,4 +360,3 @@ def _figure_styles(doc: Document, mentions: Sequence[Mention]):
                  f"(GB/T 15835-2011 asks for one style in one context)"
         out.append(("", message, [_location(doc, m.start, m.end) for m in firsts], detail))
     return out
-

@@ -33,254 +33,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
+from ..model import Claim, Document, Mention
+from ..rules import ClaimRule, RuleSet
+from ..rules.patterns import search as pattern_search
+from ..text import normalize
+from .clauses import Segment, segment, sentence_at, sentence_starts
+from .periods import period_of
+from .sources import source_of
+from .terms import Hit, Terms, terms_for
 
-from .model import SENTENCE_END, Claim, Document, Mention
-from .rules import ASCII_LOWER, CURRENCIES, ClaimRule, RuleSet, ascii_lower
-
-# --- segmentation ---------------------------------------------------------------------
-
-#: Ends a clause: , 、 : (full-width folded), except a thousands comma (25,000).
-CLAUSE_END = re.compile(r"(?<!\d),|,(?!\d{3}(?!\d))|[、:]")
-
-#: Periods a clause may speak of: a year, a relative year, and the part of a year after it.
-#: Accepts 2023年, 2019 年, 2024财年, 去年, 今年, 2024年第一季度, 2024年Q3, 去年上半年, 2024Q1,
-#: and a part alone (一季度, 前三季度, 下半年).  A bare "2024" without 年 is not a time.
-_PART = r"第?[一二三四1-4]季度|Q[1-4](?![0-9])|[上下]半年|前三季度"
-TIME_WORD = re.compile(
-    rf"(?P<fy>(?:19|20)\d{{2}})\s*财年"
-    rf"|(?P<year>(?:19|20)\d{{2}})\s*(?:年\s*(?:的\s*)?(?P<part>{_PART})?|(?=Q[1-4](?![0-9]))(?P<qpart>Q[1-4]))"
-    rf"|(?P<rel>去年|今年|明年|前年|后年)(?:同期)?(?P<relpart>{_PART})?"
-    rf"|(?<![A-Za-z0-9])(?P<alone>{_PART})")
-RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-#: Parts of a year as periods are written: 2024-Q1, 2024-H1, 2024-Q1-Q3.
-_PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4",
-               "上半年": "H1", "下半年": "H2", "前三季度": "Q1-Q3"}
-
-#: Who a figure is attributed to: 据富国银行统计, 据投行伯恩斯坦的分析师估算, (数据来自麦肯锡),
-#: 花旗研究的分析师.  Group ``src`` is the source as written.
-SOURCE = re.compile(
-    r"据(?P<src>[^,。:;()\d]{2,16}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究)"
-    r"|数据来自(?P<src2>[^,。:;()]{2,16})"
-    r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师"
-    r"|(?P<src4>[A-Za-z][A-Za-z0-9 &.-]{1,20}|[^,。:;()\d的\s]{2,8})的?(?:数据|报告|统计)(?:显示|称|指出)")
-
-#: A verb of reaching, denied, right before the number: the sentence says the figure will
-#: not be reached ("也不会达到 1 万亿美元", "未能突破", "达不到").  不到/不足 belong to the number
 #: itself (the extractor reads them as bounds) and are not matched here.
 NEGATION = re.compile(r"(?:(?:不会|不能|无法|未能|未|没有|没|难以|不可能)(?:再|会|能)?"
                       r"(?:达到|达|超过|突破|升至|增至|增长到|到达)|(?:达|做|超)不到)\s*$")
 
 #: A token that may be a garbled chip or model name: letters and digits, with at
-#: least one letter and one digit (p00, H10, A1OO).  Pure numbers are the extractor's.
-NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]{1,7}(?![A-Za-z0-9])")
-#: A well-formed model name (H200, A800, MI300X): never read as another name.
-WELL_FORMED = re.compile(r"^[A-Z]+-?\d+[A-Z]*$")
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A sentence with its clauses, as offsets into the document."""
-
-    start: int
-    end: int
-    clauses: tuple[tuple[int, int], ...]
-
-    def clause_of(self, offset: int) -> int:
-        starts = [c[0] for c in self.clauses]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
-
-
-def segment(norm: str) -> list[Segment]:
-    """Sentences and their clauses, covering the whole text."""
-    out: list[Segment] = []
-    start = 0
-    for m in SENTENCE_END.finditer(norm):
-        if m.end() > start:
-            out.append(_sentence(norm, start, m.end()))
-        start = m.end()
-    if start < len(norm):
-        out.append(_sentence(norm, start, len(norm)))
-    return out
-
-
-def sentence_starts(norm: str) -> list[int]:
-    """Offsets at which the sentences of ``segment`` begin (empty sentences merge into
-    the next, which is harmless: no number lies in one)."""
-    return [0] + [m.end() for m in SENTENCE_END.finditer(norm) if m.end() < len(norm)]
-
-
-def _sentence(norm: str, start: int, end: int) -> Segment:
-    clauses = []
-    cs = start
-    for m in CLAUSE_END.finditer(norm, start, end):
-        clauses.append((cs, m.end()))
-        cs = m.end()
-    if cs < end or not clauses:
-        clauses.append((cs, end))
-    return Segment(start, end, tuple(clauses))
-
-
-# --- the lexicon: every name and word of the rule set, matched in one pass -------------
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A name or word found in the text (offsets into Document.text)."""
-
-    start: int
-    end: int
-    term: str
-    fuzzy: bool = False
-
-
-class Lexicon:
-    """Every entity name, metric word, context word and qualifier word of a rule set,
-    compiled into one trie-shaped regular expression."""
-
-    def __init__(self, ruleset: RuleSet):
-        self.ruleset = ruleset
-        self.entity_of: dict[str, str] = {}
-        for ent in ruleset.entities.values():
-            for name in ent.match_names:
-                self.entity_of[name] = ent.id
-        #: (qualifier, term) -> value
-        self.qualifier_value: dict[tuple[str, str], str] = {}
-        self.qualifier_terms: dict[str, set[str]] = {}
-        for q in ruleset.qualifiers.values():
-            terms = self.qualifier_terms.setdefault(q.name, set())
-            for value, words in q.values:
-                for w in words:
-                    self.qualifier_value.setdefault((q.name, w), value)
-                    terms.add(w)
-            for eid in q.entities:
-                ent = ruleset.entities[eid]
-                for name in ent.match_names:
-                    self.qualifier_value.setdefault((q.name, name), ent.names[0])
-                    terms.add(name)
-        terms: set[str] = set(self.entity_of) | {t for _, t in self.qualifier_value}
-        for rule in ruleset.rules:
-            terms.update(rule.words, rule.context, rule.exclude)
-        terms.discard("")
-        self.terms = frozenset(terms)
-        #: every name of every entity, as matched (a near miss is never one of these)
-        self.known = {n for e in ruleset.entities.values() for n in e.match_names}
-        self.pattern = re.compile("(?=(" + _trie(sorted(terms)) + "))") if terms else None
-        #: fuzzy names: (ASCII name as written upper-cased, entity id)
-        self.fuzzy_names = [(n.upper(), e.id) for e in ruleset.entities.values() if e.fuzzy
-                            for n in e.names if n.isascii() and any(c.isdigit() for c in n)]
-        self.rules_by_unit: dict[str, list[tuple[int, ClaimRule]]] = {}
-        for i, rule in enumerate(ruleset.rules):
-            units = CURRENCIES if rule.unit == "money" else (rule.unit,)
-            for u in units:
-                self.rules_by_unit.setdefault(u, []).append((i, rule))
-
-    def scan(self, norm: str, start: int = 0, end: int | None = None) -> list[Hit]:
-        """Every term in ``norm[start:end]``, overlapping, in order of start (offsets into norm)."""
-        if self.pattern is None:
-            return []
-        compact, where = _compact(norm, start, len(norm) if end is None else end)
-        hits = []
-        for m in self.pattern.finditer(compact):
-            longest = m.group(1)
-            cs = m.start(1)
-            s = where[cs]
-            # the trie gives the longest term here; shorter terms starting here count too
-            # (芯片 inside 芯片投入), so each prefix that is a term is a hit of its own
-            for k in range(len(longest), 0, -1):
-                term = longest[:k]
-                if k < len(longest) and term not in self.terms:
-                    continue
-                e = where[cs + k - 1] + 1
-                # an ASCII name must not be part of a longer ASCII word (AMD in AMDX, A100 in A1000)
-                if term[0].isascii() and term[0].isalnum() and s > 0 and _is_ascii_alnum(norm[s - 1]):
-                    break
-                if term[-1].isascii() and term[-1].isalnum() and e < len(norm) and _is_ascii_alnum(norm[e]):
-                    continue
-                hits.append(Hit(s, e, term))
-        return hits
-
-    def fuzzy_hits(self, norm: str, known: set[str], start: int = 0, end: int | None = None) -> list[Hit]:
-        """Near misses of fuzzy names (p00 for H100) in ``norm[start:end]``, as hits of that name."""
-        if not self.fuzzy_names:
-            return []
-        out = []
-        for m in NAME_TOKEN.finditer(norm, start, len(norm) if end is None else end):
-            token = m.group()
-            if token.lower() in known:
-                continue
-            name = self.near_miss(token)
-            if name:
-                out.append(Hit(m.start(), m.end(), name, fuzzy=True))
-        return out
-
-    def near_miss(self, token: str) -> str | None:
-        """The fuzzy name ``token`` is a garbled spelling of, if any (matching term)."""
-        upper = token.upper()
-        if WELL_FORMED.match(token) and not any(len(token) < len(n) for n, _ in self.fuzzy_names):
-            return None
-        best = None
-        for name, eid in self.fuzzy_names:
-            if len(token) < 3 or len(token) < len(name) - 1 or len(token) > len(name) + 1:
-                continue
-            if WELL_FORMED.match(token) and len(token) == len(name):
-                continue  # H200, A800: real names of other chips
-            digits = "".join(c for c in upper if c.isdigit())
-            if not digits or digits not in "".join(c for c in name if c.isdigit()):
-                continue
-            dist = Levenshtein.distance(upper, name)
-            if dist <= 2 and (best is None or dist < best[0]):
-                best = (dist, name)
-        if best is None:
-            return None
-        return "".join(best[1].split()).translate(ASCII_LOWER)
-
-
-def _is_ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-#: What matching ignores between the characters of a name (数据中心AI 市场).
-BLANKS = re.compile(r"[ \t\u3000]+")
-
-
-def _compact(norm: str, start: int = 0, end: int | None = None) -> tuple[str, list[int]]:
-    """``norm[start:end]`` without spaces and tabs, ASCII lower-cased, with each
-    character's offset in ``norm``."""
-    end = len(norm) if end is None else end
-    piece = norm[start:end]
-    if not BLANKS.search(piece):  # the common case: nothing to drop
-        return ascii_lower(piece), range(start, end)
-    where = [start + i for i, ch in enumerate(piece) if ch != " " and ch != "\t" and ch != "\u3000"]
-    compact = ascii_lower(BLANKS.sub("", piece))
-    return compact, where
-
-
-def _trie(words: list[str]) -> str:
-    """A regular expression matching any of ``words``, longest first at each position."""
-    root: dict = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:
-        ends = "" in node
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return build(root)
-
-
-def lexicon_for(ruleset: RuleSet) -> Lexicon:
-    lex = ruleset.cache.get("lexicon")
-    if lex is None:
-        lex = ruleset.cache["lexicon"] = Lexicon(ruleset)
-    return lex
 
 
 # --- attribution ----------------------------------------------------------------------
@@ -324,7 +90,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
     """The claims the rules make of a document's mentions (at most one per mention)."""
     if not mentions or not ruleset.rules:
         return []
-    lex = lexicon_for(ruleset)
+    lex = terms_for(ruleset)
     norm = doc.norm
     # Only the sentences that carry a number are segmented into clauses and scanned for
     # names and words: a claim never reads outside its own sentence.
@@ -343,7 +109,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
         if ctx is None:
             s_start = seg_starts[si]
             s_end = seg_starts[si + 1] if si + 1 < len(seg_starts) else len(norm)
-            seg = _sentence(norm, s_start, s_end)
+            seg = sentence_at(norm, s_start, s_end)
             hits = lex.scan(norm, s_start, s_end) + lex.fuzzy_hits(norm, known, s_start, s_end)
             hits.sort(key=lambda h: (h.start, -h.end))
             per_clause: list[list[Hit]] = [[] for _ in seg.clauses]
@@ -390,7 +156,7 @@ class _Reading:
     time: str | None
 
 
-def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ruleset: RuleSet) -> Claim | None:
+def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, ruleset: RuleSet) -> Claim | None:
     q = mention.quantity
     candidates = lex.rules_by_unit.get(q.unit, ())
     best: _Reading | None = None
@@ -406,7 +172,7 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
     sentence_end = seg.end
     while sentence_end > seg.start and doc.text[sentence_end - 1] in "\r\n":
         sentence_end -= 1
-    source = dict(best.qualifiers).get("source") or _source(doc, seg.start, mention.start, seg.end)
+    source = dict(best.qualifiers).get("source") or source_of(doc, seg.start, mention.start, seg.end)
     clause_start = seg.clauses[ci][0]
     negated = NEGATION.search(doc.norm, clause_start, mention.start) is not None
     return Claim(rule=best.rule.id, subject=best.subject, metric=best.rule.metric, qualifiers=best.qualifiers,
@@ -414,7 +180,7 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Lexicon, ru
                  sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date, negated=negated)
 
 
-def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Lexicon, order: int,
+def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Terms, order: int,
           period: dict[str, str | None]):
     q = mention.quantity
     if rule.classifiers:
@@ -461,7 +227,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
 
     qualifiers: list[tuple[str, str]] = []
     if "time" not in period:
-        period["time"] = _time(doc, ctx, ci, mention)
+        period["time"] = period_of(doc, ctx.seg, ci, mention.start, mention.end)
     time = period["time"]
     own_qualifier = False
     for name in rule.all_qualifiers:
@@ -471,7 +237,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
             value, dist = q.unit, 0
         elif name == "source" and name not in lex.ruleset.qualifiers:
             # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
-            value, dist = _source(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
+            value, dist = source_of(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
         else:
             value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
         if value is None:
@@ -492,8 +258,6 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: L
 @lru_cache(maxsize=256)
 def _simplified(word: str) -> str:
     """A measure word as rules write it (塊 -> 块); few distinct words, so cached."""
-    from .load import normalize
-
     return normalize(word)
 
 
@@ -517,7 +281,7 @@ def _continues_subject(norm: str, ctx: _Context, ci: int, mention: Mention, rule
     return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
 
 
-def _names_another_entity(ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, lex: Lexicon) -> bool:
+def _names_another_entity(ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, lex: Terms) -> bool:
     """True when the number's clause names, before the number, an entity that is neither a
     subject of the rule nor a value of one of its qualifiers ("英伟达H100的价格约为3万美元,B200的
     价格约为4万美元": the 4万美元 is B200's, not an H100 price inherited from the clause before)."""
@@ -543,7 +307,7 @@ def _names_another_entity(ctx: _Context, ci: int, mention: Mention, rule: ClaimR
 
 
 def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule,
-                         lex: Lexicon) -> bool:
+                         lex: Terms) -> bool:
     """True when the number's own clause gives its metric word an owner of its own that is
     no known entity ("而超微的市占率"): the subject of an earlier clause is not inherited then."""
     cs = ctx.seg.clauses[ci][0]
@@ -567,16 +331,9 @@ _TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明�
 
 
 def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:
-    if not rule.patterns:
-        return False
+    # an untrusted pattern that runs too long on this clause reads as no match
     text = doc.norm[clause[0]:clause[1]]
-    for pat in rule.patterns:
-        try:
-            if pat.search(text, timeout=0.05):
-                return True
-        except TimeoutError:
-            continue  # an untrusted pattern that runs too long on this clause reads as no match
-    return False
+    return any(pattern_search(pat, text) for pat in rule.patterns)
 
 
 def _distance(h: Hit, mention: Mention) -> int:
@@ -588,7 +345,7 @@ def _distance(h: Hit, mention: Mention) -> int:
     return 10**9  # inside the number itself
 
 
-def _nearest_entity(ctx: _Context, ci: int, mention: Mention, wanted: tuple[str, ...], lex: Lexicon,
+def _nearest_entity(ctx: _Context, ci: int, mention: Mention, wanted: tuple[str, ...], lex: Terms,
                     own: list[Hit]):
     for j in range(ci, -1, -1):
         best = None
@@ -603,7 +360,7 @@ def _nearest_entity(ctx: _Context, ci: int, mention: Mention, wanted: tuple[str,
     return None, None
 
 
-def _qualifier(ctx: _Context, ci: int, mention: Mention, name: str, lex: Lexicon, own: list[Hit], *,
+def _qualifier(ctx: _Context, ci: int, mention: Mention, name: str, lex: Terms, own: list[Hit], *,
                ruleset: RuleSet):
     terms = lex.qualifier_terms.get(name, ())
     for j in range(ci, -1, -1):
@@ -621,72 +378,4 @@ def _qualifier(ctx: _Context, ci: int, mention: Mention, name: str, lex: Lexicon
     return None, None
 
 
-def _time(doc: Document, ctx: _Context, ci: int, mention: Mention) -> str | None:
-    """The year the number's clause (or an earlier clause of its sentence) speaks of."""
-    for j in range(ci, -1, -1):
-        cs, ce = ctx.seg.clauses[j]
-        best = None
-        for m in TIME_WORD.finditer(doc.norm, cs, ce):
-            if m.start() < mention.end and m.end() > mention.start:
-                continue
-            d = abs(mention.start - m.end()) if m.end() <= mention.start else m.start() - mention.end + 1
-            if best is None or d < best[0]:
-                best = (d, m)
-        if best:
-            return _period(best[1], doc)
-    # none in the sentence: the period the paragraph last named ("2024年第一季度全球出货量为…。其中,
-    # 三星以6010万部…" speaks of the first quarter of 2024 throughout)
-    paragraph = doc.norm.rfind("\n", 0, ctx.seg.start) + 1
-    last = None
-    for m in TIME_WORD.finditer(doc.norm, paragraph, ctx.seg.start):
-        last = m
-    return _period(last, doc) if last is not None else None
-
-
-def _part_code(part: str | None) -> str | None:
-    if not part:
-        return None
-    return _PART_CODES.get(part) or _PART_CODES.get(part.lstrip("第Q")[:1])
-
-
-def _period(m: re.Match, doc: Document) -> str | None:
-    """A time word as a period: "2023", "FY2024", "2024-Q1", "2024-H1", "Q3" (year unknown)."""
-    if m.group("fy"):
-        return "FY" + m.group("fy")
-    if m.group("year"):
-        part = _part_code(m.group("part") or m.group("qpart"))
-        return m.group("year") + (f"-{part}" if part else "")
-    if m.group("alone"):
-        return _part_code(m.group("alone"))
-    if doc.date is None:
-        return None  # a relative year with no article date stays unresolved
-    year = str(doc.date.year + RELATIVE_YEARS[m.group("rel")])
-    part = _part_code(m.group("relpart"))
-    return year + (f"-{part}" if part else "")
-
-
-def _source(doc: Document, sentence_start: int, mention_start: int, sentence_end: int | None = None) -> str | None:
-    """The source a figure is attributed to in its sentence, as written: the nearest
-    before the number, else a note after it ("…1 万亿美元(数据来自麦肯锡)")."""
-    found = None
-    for m in SOURCE.finditer(doc.norm, sentence_start, mention_start):
-        for g in ("src", "src2", "src3", "src4"):
-            if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
-                s, e = m.span(g)
-                found = doc.text[s:e].strip()
-    if found is None and sentence_end is not None:
-        after = SOURCE_AFTER.search(doc.norm, mention_start, sentence_end)
-        if after is not None:
-            found = doc.text[after.start("src"):after.end("src")].strip()
-    return found
-
-
-#: A source noted after the figure: (数据来自麦肯锡), (来源:IDC).
-SOURCE_AFTER = re.compile(r"[(]\s*(?:数据来自|数据来源[:]?|来源[:]|资料来源[:]?)\s*(?P<src>[^,。:;()]{2,16})\s*[)]")
-
-
-#: Words before 数据显示 that describe data rather than name who published it (权威数据显示).
-NOT_SOURCES = frozenset({"权威", "公开", "相关", "最新", "官方", "统计", "市场", "行业", "调查", "研究", "有关", "多项"})
-
-
-__all__ = ["attribute", "segment", "Segment", "Lexicon", "lexicon_for", "Hit"]
+__all__ = ["Hit", "Segment", "Terms", "attribute", "segment", "terms_for"]

@@ -1,0 +1,360 @@
+"""The archive index in one SQLite file: open, migrate, read claim groups, write batches.
+
+This folder is the only one with SQL, and it knows nothing of rules or statistics: it
+stores and returns claims.  Storage rules:
+
+* WAL mode, so readers (``check --against``) never block the writer (``index``) and a
+  crash leaves the last committed state.  Every batch commits its documents together
+  with their claims in one transaction: an interrupted run (Ctrl-C, SIGKILL, power loss)
+  loses at most the batch in flight, and the next run redoes it.
+* Numbers are stored as their exact decimal strings in TEXT columns, never REAL.
+* The schema version is ``PRAGMA user_version``; ``schema.MIGRATIONS`` lists the named
+  steps from an empty file to the current schema, applied in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
+from ..model import Claim
+from .rows import claim_from_row, claim_row, encode_qualifiers
+from .schema import (APPLICATION, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
+                     UPSERT_DOC)
+
+#: Default index location, relative to the project root.
+DEFAULT_DB = Path(".factcheck") / "index.sqlite"
+
+#: Files whose presence marks a project root (closest one upwards wins).
+ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
+
+#: Seconds a writer or reader waits for another process's lock before giving up (E502).
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def project_root(start: str | os.PathLike | None = None) -> Path:
+    """The closest directory from ``start`` (default: the current one) upwards that
+    holds pyproject.toml, factcheck.toml or .git; else ``start`` itself."""
+    here = Path(start or os.getcwd()).resolve()
+    for directory in (here, *here.parents):
+        if any((directory / marker).exists() for marker in ROOT_MARKERS):
+            return directory
+    return here
+
+
+def default_db_path(start: str | os.PathLike | None = None) -> Path:
+    """``.factcheck/index.sqlite`` at the project root."""
+    return project_root(start) / DEFAULT_DB
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+def translate(exc: sqlite3.Error, path: str) -> FactcheckError:
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return ArchiveError("index is locked by another process", path=path, code="E502",
+                            hint="wait for the other factcheck to finish, or raise --busy-timeout")
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in text:
+        return ArchiveError(f"cannot open the index ({text})", path=path, code="E501",
+                            hint="check that the directory exists and is writable")
+    return ArchiveError(f"index is corrupt or not a factcheck index ({text})", path=path, code="E503",
+                        hint="delete it and run 'factcheck index' again to rebuild it")
+
+
+# --- the archive ---------------------------------------------------------------------------
+
+
+class Archive:
+    """An open index file.  Use as a context manager, or call close()."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self._conn = conn
+        self.path = path
+
+    # -- opening ----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, create: bool = False,
+             busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Archive":
+        """Open an index.  ``create``: make the file (and its directory) when missing,
+        as ``factcheck index`` does; otherwise a missing file is E501.  An index from an
+        older factcheck is migrated; one from a newer factcheck is E504; a file that is
+        not a factcheck index is E503; a lock held past ``busy_timeout`` is E502."""
+        shown = str(path)
+        p = Path(path)
+        if not create and not p.is_file():
+            raise ArchiveError("index not found", path=shown, code="E501",
+                               hint="create it with 'factcheck index PATHS… --db " + shown + "'")
+        if create:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveError(f"cannot create the index directory ({exc.strerror})", path=shown,
+                                   code="E501", hint="choose another --db location") from None
+        uri = p.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise translate(exc, shown) from None
+        archive = cls(conn, shown)
+        try:
+            archive._prepare(create)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise translate(exc, shown) from None
+        except FactcheckError:
+            conn.close()
+            raise
+        return archive
+
+    def _prepare(self, create: bool) -> None:
+        conn = self._conn
+        conn.execute("PRAGMA foreign_keys = ON")
+        # reads of large claim groups come from memory-mapped pages rather than read() calls
+        conn.execute("PRAGMA mmap_size = 268435456")
+        conn.execute("PRAGMA cache_size = -65536")
+        # One read transaction, so the version and the table count come from the same
+        # snapshot (another process may be creating the index at this moment).
+        conn.execute("BEGIN")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.execute("COMMIT")
+        if version > SCHEMA_VERSION:
+            raise ArchiveSchemaTooNew(
+                f"index has schema version {version}; this factcheck reads up to {SCHEMA_VERSION}",
+                path=self.path, hint="upgrade factcheck, or rebuild the index with this version")
+        if version == 0:
+            if tables:
+                raise ArchiveError("file is an SQLite database but not a factcheck index", path=self.path,
+                                   code="E503", hint="choose another --db file")
+            if not create:
+                raise ArchiveError("index is empty (never written by 'factcheck index')", path=self.path,
+                                   code="E503", hint="run 'factcheck index PATHS…' to fill it")
+        else:
+            self._check_application()
+        # WAL must be set outside a transaction; it persists in the file.
+        if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; consistent always (WAL)
+        if version < SCHEMA_VERSION:
+            self.migrate()
+
+    def _check_application(self) -> None:
+        try:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'application'").fetchone()
+        except sqlite3.OperationalError:
+            row = None
+        if not row or row[0] != APPLICATION:
+            raise ArchiveError("file is an SQLite database but not a factcheck index", path=self.path,
+                               code="E503", hint="choose another --db file")
+
+    def migrate(self, *, upto: int = SCHEMA_VERSION) -> list[str]:
+        """Apply the migrations the file lacks (up to ``upto``), in one transaction;
+        returns their names.  Safe when two processes do it at once: the second
+        sees the version the first committed."""
+        conn = self._conn
+        applied: list[str] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number in range(version + 1, upto + 1):
+                name, statements = MIGRATIONS[number - 1]
+                for statement in statements:
+                    conn.execute(statement)
+                if number == 1:
+                    conn.execute("INSERT INTO meta (key, value) VALUES ('application', ?)", (APPLICATION,))
+                conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                             (f"migration.{number}", name))
+                applied.append(name)
+            if applied:
+                conn.execute(f"PRAGMA user_version = {int(upto)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return applied
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+
+    def claims_for_keys(self, keys: Iterable[tuple]) -> list[Claim]:
+        """Claims stored under the given keys.  A key is a ``Claim.key``
+        (rule, subject, metric, qualifiers), or (rule, subject, metric) for every
+        qualifier.  Ordered by document path, then position in the document."""
+        wanted: dict[tuple[str, str, str], set | None] = {}
+        for key in keys:
+            rule, subject, metric = key[0], key[1], key[2]
+            slot = (rule, subject, metric)
+            if len(key) == 3:
+                wanted[slot] = None  # all qualifiers
+            elif wanted.get(slot, set()) is not None:
+                wanted.setdefault(slot, set()).add(encode_qualifiers(tuple(key[3])))
+        rows: list[tuple] = []
+        for (rule, subject, metric), quals in sorted(wanted.items()):
+            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
+                   "WHERE c.subject = ? AND c.metric = ? AND c.rule = ?")
+            params: list = [subject, metric, rule]
+            if quals is not None:
+                sql += f" AND c.qualifiers IN ({', '.join('?' * len(quals))})"
+                params.extend(sorted(quals))
+            rows.extend(self._query(sql, params))
+        return self._claims(rows)
+
+    def claims_for_groups(self, groups: Iterable[tuple[str, str]], *,
+                          exclude_files: Iterable[str] = ()) -> list[Claim]:
+        """Every claim about (subject, metric), whatever its rule and qualifiers: the
+        unit compare works on (a divergence is a qualifier that differs within it).
+        ``exclude_files``: absolute paths of documents to leave out (a draft that is
+        already indexed).  Ordered by document path, then position."""
+        excluded = sorted({str(f) for f in exclude_files})
+        rows: list[tuple] = []
+        for subject, metric in sorted(set(groups)):
+            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
+                   "WHERE c.subject = ? AND c.metric = ?")
+            params: list = [subject, metric]
+            if excluded:
+                sql += f" AND d.file NOT IN ({', '.join('?' * len(excluded))})"
+                params.extend(excluded)
+            rows.extend(self._query(sql, params))
+        return self._claims(rows)
+
+    def claims_for_rules(self, rules: Iterable[str], *, exclude_files: Iterable[str] = ()) -> list[Claim]:
+        """Every claim made by these rules (the variables of a corpus-wide derived check)."""
+        excluded = sorted({str(f) for f in exclude_files})
+        rows: list[tuple] = []
+        for rule in sorted(set(rules)):
+            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
+                   "WHERE c.rule = ?")
+            params: list = [rule]
+            if excluded:
+                sql += f" AND d.file NOT IN ({', '.join('?' * len(excluded))})"
+                params.extend(excluded)
+            rows.extend(self._query(sql, params))
+        return self._claims(rows)
+
+    @staticmethod
+    def _claims(rows: list[tuple]) -> list[Claim]:
+        rows.sort(key=lambda r: (r[0], r[1]))
+        return [claim_from_row(r[2:]) for r in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Documents and claims in the index."""
+        docs = self._query("SELECT count(*) FROM documents")[0][0]
+        claims = self._query("SELECT count(*) FROM claims")[0][0]
+        return {"documents": docs, "claims": claims}
+
+    def content(self) -> tuple[list[tuple], list[tuple]]:
+        """Everything the index says, without row ids or file times, in a stable order:
+        (documents, claims).  Two indexes of the same files have equal content."""
+        docs = self._query("SELECT file, path, size, hash, date, rules_version, engine, mentions, problem "
+                           "FROM documents ORDER BY file")
+        claims = self._query(f"SELECT d.file, c.seq, {CLAIM_SELECT} FROM claims c "
+                             "JOIN documents d ON d.id = c.doc_id ORDER BY d.file, c.seq")
+        return docs, claims
+
+    # -- writing ---------------------------------------------------------------------------
+
+
+    def _write(self, fn, *args) -> None:
+        """Run fn in one write transaction (BEGIN IMMEDIATE takes the write lock at
+        once, waiting up to the busy timeout for another writer)."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                fn(*args)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+
+    def known_documents(self) -> dict[str, tuple]:
+        """file -> (id, path, size, mtime_ns, hash, rules_version, engine) of every indexed document."""
+        return {row[0]: row[1:] for row in self._query(
+            "SELECT file, id, path, size, mtime_ns, hash, rules_version, engine FROM documents")}
+
+    def remove_and_rename(self, gone: Sequence[int], renamed: Sequence[tuple[str, int]]) -> None:
+        """In one transaction: drop the documents ``gone`` (ids) with their claims, and give
+        ``renamed`` (path, id) their new display path (the same file indexed from another
+        working directory)."""
+        def run() -> None:
+            conn = self._conn
+            conn.executemany("DELETE FROM claims WHERE doc_id = ?", [(i,) for i in gone])
+            conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in gone])
+            conn.executemany("UPDATE documents SET path = ? WHERE id = ?", renamed)
+            conn.executemany("UPDATE claims SET path = ? WHERE doc_id = ?", renamed)
+        self._write(run)
+
+    def put_batch(self, documents: Sequence[tuple[tuple, Sequence[tuple]]],
+                  touched: Sequence[tuple[str, int, int, str]] = ()) -> None:
+        """In one transaction: store (or replace) each (document row, claim rows), and record
+        for each touched-but-unchanged file (file, size, mtime_ns, display path) its new
+        size, mtime and path, so the next run skips reading it.  Document rows follow
+        ``schema.DOC_COLUMNS``, claim rows ``schema.CLAIM_COLUMNS`` (``rows.claim_row``)."""
+        def run() -> None:
+            conn = self._conn
+            for file, size, mtime_ns, display in touched:
+                conn.execute("UPDATE documents SET size = ?, mtime_ns = ?, path = ? WHERE file = ?",
+                             (size, mtime_ns, display, file))
+                conn.execute("UPDATE claims SET path = ? WHERE doc_id = (SELECT id FROM documents WHERE file = ?) "
+                             "AND path != ?", (display, file, display))
+            for doc, rows in documents:
+                self._put(doc, rows)
+        self._write(run)
+
+    def _put(self, doc: tuple, rows: Sequence[tuple]) -> None:
+        conn = self._conn
+        doc_id = conn.execute(UPSERT_DOC, doc).fetchone()[0]
+        conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
+        conn.executemany(INSERT_CLAIM, [(doc_id, seq, *row) for seq, row in enumerate(rows)])
+
+    def put_documents(self, documents: Iterable[tuple[str, Sequence[Claim], dict]]) -> None:
+        """Store many (file, claims, put_document keywords) in one transaction."""
+        def put_all() -> None:
+            for file, claims, kw in documents:
+                date = kw.get("date")
+                doc = (file, kw.get("path") or file, kw.get("size", 0), kw.get("mtime_ns", 0), kw.get("hash", ""),
+                       date.isoformat() if date else None, kw.get("rules_version", ""), kw.get("mentions", 0),
+                       None, kw.get("engine", ""))
+                self._put(doc, [claim_row(c) for c in claims])
+        self._write(put_all)
+
+    def put_document(self, file: str, claims: Sequence[Claim], *, path: str | None = None, size: int = 0,
+                     mtime_ns: int = 0, hash: str = "", date: _dt.date | None = None,
+                     rules_version: str = "", engine: str = "", mentions: int = 0) -> None:
+        """Store (or replace) one document and its claims in one transaction, as
+        ``index`` does for each file.  ``file`` identifies the document."""
+        doc = (file, path or file, size, mtime_ns, hash, date.isoformat() if date else None, rules_version,
+               mentions, None, engine)
+        self._write(self._put, doc, [claim_row(c) for c in claims])
+
+
+__all__ = ["Archive", "DEFAULT_BUSY_TIMEOUT", "DEFAULT_DB", "default_db_path", "project_root"]

@@ -1,0 +1,60 @@
+"""Claims and documents -> findings.  Every check is registered here, in one place.
+
+* ``DOCUMENT_CHECKS``: functions ``(doc, mentions, claims, ruleset, options) ->
+  list[Finding]`` run on each document (each draft, in pre-publish mode): the checks that
+  need no rule (``restatement``) and the notices (``notices``);
+* ``GROUP_CHECKS``: functions ``(claims, ruleset, options) -> list[Finding]`` run once
+  over every claim read: the comparison across articles (``compare``) and the rule
+  files' arithmetic checks (``arithmetic``).
+
+The pipeline runs both lists; a new check is a function added to one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Claim, Document, Finding, Mention
+from ..rules import RuleSet
+from .arithmetic import check_arithmetic, corpus_check_rules
+from . import compare as comparison
+from .notices import find_notices
+from .restatement import check_document
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    show_consistent: bool = False
+    #: pre-publish mode: the drafts' paths; group checks may skip groups without a draft claim
+    involving: frozenset[str] | None = None
+
+
+DocumentCheck = Callable[[Document, list[Mention], list[Claim], RuleSet, CheckOptions], list[Finding]]
+GroupCheck = Callable[[list[Claim], RuleSet, CheckOptions], list[Finding]]
+
+
+def _restatements(doc: Document, mentions: list[Mention], claims: list[Claim], ruleset: RuleSet,
+                  options: CheckOptions) -> list[Finding]:
+    return check_document(doc, mentions, show_consistent=options.show_consistent)
+
+
+def _notices(doc: Document, mentions: list[Mention], claims: list[Claim], ruleset: RuleSet,
+             options: CheckOptions) -> list[Finding]:
+    return find_notices(doc, mentions, ruleset, settings=ruleset.notice_levels)
+
+
+def _compare(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) -> list[Finding]:
+    return comparison.compare(claims, ruleset, show_consistent=options.show_consistent, involving=options.involving)
+
+
+def _arithmetic(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) -> list[Finding]:
+    return check_arithmetic(claims, ruleset.checks, show_consistent=options.show_consistent)
+
+
+#: Run on each document (drafts only in pre-publish mode).
+DOCUMENT_CHECKS: list[DocumentCheck] = [_restatements, _notices]
+#: Run once over every claim read.
+GROUP_CHECKS: list[GroupCheck] = [_compare, _arithmetic]
+
+__all__ = ["DOCUMENT_CHECKS", "GROUP_CHECKS", "CheckOptions", "DocumentCheck", "GroupCheck", "corpus_check_rules"]

@@ -1,0 +1,215 @@
+"""Files -> Document.
+
+Builds the matching view ``norm`` with the same length as the original text, so
+offsets need no map: full-width forms are folded one character for one (the
+NFKC forms that are a single character), Traditional characters are folded to
+Simplified with OpenCC where that keeps the length, and regions that must not
+be scanned are blanked with spaces (line breaks kept, so lines and columns stay
+the same): in Markdown, front matter, fenced and indented code, inline code,
+HTML comments and tags, link and image targets and URLs; in plain text, URLs.
+
+Reading bytes: a BOM decides (UTF-8, UTF-16, UTF-32); else strict UTF-8; else
+GB18030 and Big5 are both tried and the decoding whose Han characters are the
+most common ones wins (a GBK file often decodes as Big5 without error, and a
+Big5 file nearly always decodes as GB18030, so "decodes" alone proves nothing).
+A file that cannot be read becomes an ``InputError`` (``read_document``) or a
+``LoadProblem`` (``load_documents``), and the run goes on with the others.
+
+The parts: ``decode`` (bytes -> text), ``markdown`` (regions not scanned), ``dates``
+(the article's date), ``paths`` (which files); the matching view itself is
+``checker.text``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from typing import Iterable, Iterator
+
+from ..errors import InputError
+from ..model import Document, LoadProblem, line_starts_of
+from ..text import fold_fullwidth, normalize, to_mainland_terms, to_simplified
+from .dates import coerce_date, filename_date, front_matter_date, date_line, parse_date
+from .decode import decode_bytes, encoding_score
+from .markdown import HAN, blank, markdown_regions, scan_view, url_regions
+from .paths import DEFAULT_INCLUDE, display_path_of, iter_paths
+
+#: Files larger than this are refused (E205); FACTCHECK_MAX_FILE_MB overrides it.
+MAX_BYTES = 50 * 1024 * 1024
+
+#: Suffixes read as Markdown (anything else is plain text).
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+
+#: Share of Han characters changed by Traditional->Simplified above which a text is Traditional.
+#: Simplified copy changes almost none (a few characters OpenCC treats as variants); the
+#: Traditional seeds change about a third.
+HANT_SHARE = 0.02
+
+#: The variant is judged on at most this many characters, taken from a few places in the text.
+VARIANT_SAMPLE = 40_000
+
+#: The encoding is judged on at most this many characters of each candidate decoding.
+ENCODING_SAMPLE = 20_000
+
+
+def is_markdown_path(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in MARKDOWN_SUFFIXES
+
+
+def document_from_text(text: str, path: str = "<stdin>", *, markdown: bool | None = None,
+                       date=None, encoding: str = "utf-8") -> Document:
+    """A Document from text already decoded.
+
+    ``markdown=None`` decides from the suffix of ``path`` (.md, .markdown).  ``date`` is
+    the fallback publication date, used when neither the front matter, a date line near
+    the top, nor the file name gives one."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    folded = fold_fullwidth(text)
+    simplified = to_simplified(folded)
+    variant = "hant" if _changed_share(folded, simplified) > HANT_SHARE else "hans"
+    if markdown is None:
+        markdown = is_markdown_path(path)
+    scan = scan_view(text)
+    if markdown:
+        regions, front = markdown_regions(scan)
+    else:
+        regions, front = url_regions(scan), None
+    norm = blank(to_mainland_terms(simplified), regions)
+    found = (front_matter_date(front) or date_line(norm) or filename_date(path)
+             or coerce_date(date))
+    return Document(path=path, text=text, norm=norm, encoding=encoding, date=found, variant=variant,
+                    line_starts=line_starts_of(text))
+
+
+def _changed_share(text: str, simplified: str) -> float:
+    """Share of Han characters that Traditional->Simplified changed, on a sample of at
+    most VARIANT_SAMPLE characters from four places (the variant is a property of the
+    whole article; counting every character of a long one costs more than it tells)."""
+    if len(text) > VARIANT_SAMPLE:
+        quarter = VARIANT_SAMPLE // 4
+        step = len(text) // 4
+        text = "".join(text[i * step:i * step + quarter] for i in range(4))
+        simplified = "".join(simplified[i * step:i * step + quarter] for i in range(4))
+    han = len(HAN.findall(text))
+    if not han:
+        return 0.0
+    changed = sum(map(str.__ne__, text, simplified))  # C-level loop: a != b per position
+    return changed / han
+
+
+def max_bytes_default() -> int:
+    """MAX_BYTES, or FACTCHECK_MAX_FILE_MB megabytes when that is set to a number."""
+    value = os.environ.get("FACTCHECK_MAX_FILE_MB")
+    if value:
+        try:
+            return int(float(value) * 1024 * 1024)
+        except ValueError:
+            pass
+    return MAX_BYTES
+
+
+def _too_large(path: str, size: int | None, limit: int) -> InputError:
+    what = f"{size / 1024 / 1024:.1f} MB" if size is not None else "more than the limit"
+    return InputError(f"is too large ({what}; the limit is {limit / 1024 / 1024:g} MB)", path=path,
+                      hint="split it into smaller articles, or raise the limit with FACTCHECK_MAX_FILE_MB",
+                      code="E205")
+
+
+def document_from_bytes(data: bytes, path: str, *, markdown: bool | None = None, date=None,
+                        max_bytes: int | None = None) -> Document:
+    """A Document from a file's bytes; raises InputError (E202-E205) when they are not usable text."""
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise _too_large(path, len(data), limit)
+    if not data:
+        raise InputError("is empty", path=path, hint="write the article into it, or leave it out", code="E204")
+    text, encoding = decode_bytes(data, path)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError("is empty (only white space)", path=path,
+                         hint="write the article into it, or leave it out", code="E204")
+    return document_from_text(text, path, markdown=markdown, date=date, encoding=encoding)
+
+
+def read_document(path: str | os.PathLike, *, display_path: str | None = None, date=None,
+                  max_bytes: int | None = None) -> Document:
+    """Read one article.  Raises InputError: E201 not found (or not a file), E202 cannot be
+    decoded, E203 binary, E204 empty, E205 too large."""
+    shown = display_path or display_path_of(path)
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, not a file", path=shown,
+                             hint="give the directory itself as a PATH to read the articles in it", code="E201")
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise _too_large(shown, info.st_size, limit)
+        with open(path, "rb") as fh:
+            data = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError("not found", path=shown, hint="check the path (it is relative to the current directory)",
+                         code="E201") from None
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)", path=shown,
+                         hint="check the file's permissions (chmod +r)", code="E201") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=shown,
+                         hint="give the directory itself as a PATH to read the articles in it", code="E201") from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", path=shown,
+                         hint="check that it is a readable file", code="E201") from None
+    if len(data) > limit:
+        raise _too_large(shown, None, limit)
+    return document_from_bytes(data, shown, date=date, max_bytes=limit)
+
+
+def load_documents(paths: Iterable[str | os.PathLike], *, date=None, stdin_filename: str | None = None,
+                   include: Iterable[str] | None = None, exclude: Iterable[str] = (),
+                   max_bytes: int | None = None) -> Iterator[Document | LoadProblem]:
+    """Each article under ``paths``, or a LoadProblem for one that cannot be read (the
+    caller reports it and goes on).  '-' reads standard input, shown as
+    ``stdin_filename`` or "<stdin>" (whose suffix decides Markdown)."""
+    fallback = coerce_date(date)
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    for path in iter_paths(paths, include=include, exclude=exclude):
+        if os.fspath(path) == "-":
+            shown = stdin_filename or "<stdin>"
+            try:
+                yield document_from_bytes(_read_stdin(shown, limit), shown, date=fallback, max_bytes=limit)
+            except InputError as exc:
+                yield _problem(exc, shown)
+            continue
+        shown = display_path_of(path)
+        try:
+            yield read_document(path, display_path=shown, date=fallback, max_bytes=limit)
+        except InputError as exc:
+            yield _problem(exc, shown)
+
+
+def _read_stdin(shown: str, limit: int) -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("standard input is closed", path=shown, hint="pipe an article in, or give its path",
+                         code="E201")
+    try:
+        buffer = getattr(stream, "buffer", None)
+        data = buffer.read(limit + 1) if buffer is not None else stream.read(limit + 1).encode("utf-8")
+    except (OSError, ValueError) as exc:
+        raise InputError(f"standard input cannot be read ({exc})", path=shown,
+                         hint="pipe an article in, or give its path", code="E201") from None
+    return data
+
+
+def _problem(exc: InputError, shown: str) -> LoadProblem:
+    message = exc.message + (f"; {exc.hint}" if exc.hint else "")
+    return LoadProblem(path=exc.path or shown, code=exc.code, message=message)
+
+
+__all__ = [
+    "DEFAULT_INCLUDE", "MAX_BYTES", "coerce_date", "decode_bytes", "display_path_of", "document_from_bytes",
+    "document_from_text", "encoding_score", "filename_date", "fold_fullwidth", "iter_paths", "load_documents",
+    "normalize", "parse_date", "read_document", "to_simplified",
+]
