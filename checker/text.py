@@ -29,7 +29,8 @@ def _fold_table() -> dict[int, str]:
     """One-for-one NFKC folds for the ranges that matter in Chinese copy:
     full-width ASCII (０-９, ％, ．, －, ～ …) and the ideographic space."""
     table: dict[int, str] = {}
-    for cp in list(range(0xFF01, 0xFF5F)) + [0x3000]:
+    # full-width ASCII, the ideographic space, and the small forms (﹒ as a decimal point: 2﹒894億)
+    for cp in list(range(0xFF01, 0xFF5F)) + [0x3000] + list(range(0xFE50, 0xFE6C)):
         folded = unicodedata.normalize("NFKC", chr(cp))
         if len(folded) == 1 and folded != chr(cp):
             table[cp] = folded

@@ -34,6 +34,7 @@ from .dates import coerce_date, filename_date, front_matter_date, date_line, par
 from .decode import decode_bytes, encoding_score
 from .markdown import HAN, blank, markdown_regions, scan_view, url_regions
 from .paths import DEFAULT_INCLUDE, display_path_of, iter_paths
+from .segments import segmentation_view
 
 #: Files larger than this are refused (E205); FACTCHECK_MAX_FILE_MB overrides it.
 MAX_BYTES = 50 * 1024 * 1024
@@ -76,9 +77,10 @@ def document_from_text(text: str, path: str = "<stdin>", *, markdown: bool | Non
         regions, front = markdown_regions(scan)
     else:
         regions, front = url_regions(scan), None
-    norm = blank(to_mainland_terms(simplified), regions)
-    found = (front_matter_date(front) or date_line(norm) or filename_date(path)
+    matching = blank(to_mainland_terms(simplified), regions)
+    found = (front_matter_date(front) or date_line(matching) or filename_date(path)
              or coerce_date(date))
+    norm = segmentation_view(matching)
     return Document(path=path, text=text, norm=norm, encoding=encoding, date=found, variant=variant,
                     line_starts=line_starts_of(text))
 
