@@ -243,6 +243,9 @@ class Finding:
     locations: tuple[Location, ...] = ()  #: non-numeric evidence
     differs: tuple[str, ...] = ()  #: qualifier names that differ (divergence)
     detail: str = ""  #: longer explanation, e.g. the computation of an arithmetic check
+    #: index pairs into ``claims`` of claims that cannot both hold (agreeing claims are never paired)
+    conflicts: tuple[tuple[int, int], ...] = ()
+    omitted: int = 0  #: claims of the finding not listed in ``claims`` (a figure retold many times)
 
     def sort_key(self) -> tuple:
         first = self.claims[0].mention if self.claims else (self.locations[0] if self.locations else None)

@@ -157,14 +157,16 @@ def test_period_includes_the_part_of_the_year(phones, sentence, period):
     assert claim.time == period and claim.qualifier("period") == period
 
 
-def test_period_carries_over_within_a_paragraph(phones):
-    """"其中,三星以6010万部…" speaks of the quarter the sentence before named; the next
-    paragraph does not."""
+def test_period_carries_over_until_another_is_named(phones):
+    """"其中,三星以6010万部…" speaks of the quarter the sentence before named, and so does
+    the next paragraph (the lead set it); a paragraph naming another period sets its own."""
     text = ("根据IDC的数据,2024年第一季度全球智能手机出货量为2.894亿部。其中,三星以6010万部的出货量重回第一。\n"
-            "苹果出货量为5010万部。")
+            "苹果出货量为5010万部。\n"
+            "2023年第一季度,小米出货量为3040万部。\n")
     got = read(text, phones)
     assert got["6010万部"].time == "2024-Q1"
-    assert got["5010万部"].time is None
+    assert got["5010万部"].time == "2024-Q1"
+    assert got["3040万部"].time == "2023-Q1"
 
 
 def test_relative_period_with_a_part(phones):

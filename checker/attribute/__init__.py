@@ -38,7 +38,7 @@ from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
 from ..text import normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
-from .periods import period_of
+from .periods import TimeIndex
 from .sources import source_of
 from .terms import Hit, Terms, terms_for
 
@@ -60,7 +60,8 @@ class _Context:
     hits: list[list[Hit]]  #: per clause, in order of start
     terms: set[str]  #: every term in the sentence
     ratios: list[int]  #: starts of the percent and times mentions in the sentence
-    norm: str = ""  #: the document's matching view
+    norm: str  #: the document's matching view
+    times: TimeIndex  #: the document's time words
 
 
 def ctx_norm(ctx: _Context, start: int, end: int) -> str:
@@ -99,6 +100,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
 
     ordered = sorted(mentions, key=lambda m: m.start)
     mention_starts = [m.start for m in ordered]
+    times = TimeIndex(doc)
     contexts: dict[int, _Context] = {}
     claims: list[Claim] = []
     for mention in mentions:
@@ -118,7 +120,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
             a = bisect.bisect_left(mention_starts, seg.start)
             b = bisect.bisect_left(mention_starts, seg.end)
             ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
-            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm)
+            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times)
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset)
@@ -227,7 +229,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
 
     qualifiers: list[tuple[str, str]] = []
     if "time" not in period:
-        period["time"] = period_of(doc, ctx.seg, ci, mention.start, mention.end)
+        period["time"], period["how"] = ctx.times.period_of(ctx.seg, ci, mention.start, mention.end)
     time = period["time"]
     own_qualifier = False
     for name in rule.all_qualifiers:

@@ -1,73 +1,269 @@
-"""The period a clause speaks of: a year, a fiscal year, a quarter, a half.
+"""The time a figure is about: its period as written, else the period in force where it
+stands, else (at comparison) the article's date as an as-of.
 
-Accepted: 2023年, 2019 年, 2024财年, 去年, 今年, 2024年第一季度, 2024年Q3, 去年上半年, 2024Q1,
-and a part alone (一季度, 前三季度, 下半年).  A bare "2024" without 年 is not a time.
-Relative years resolve against the article's date; with no date they stay unknown.
+Periods are written as codes: ``2024`` (a year), ``2024-Q1``, ``2024-H1``, ``2024-Q1-Q3``
+(first three quarters), ``2024-12`` (a month), ``2024-12-15`` (a day), ``FY2025`` and
+``FY2025-Q3`` (a fiscal year and its quarter, never mapped to calendar quarters), and a
+part alone (``Q3``) when neither the text nor the article's date gives the year.
+
+Accepted: 2023年, 2019 年, 2024财年, 2025财年第三季度, 2025财年Q3, FY2025 Q3, FY2Q24, 1Q24, 24Q1,
+2024年第一季度, 2024 年第一季度, 2024年Q3, 2024Q1, 2024 Q1, 2024年首季, 2024年第三季 (without 度),
+2024年12月, 2024年12月15日, 去年, 今年上半年, 去(2025)年第4季, 上季, 本季度, and a part alone
+(一季度, 第二季, 首季, 前三季度, 下半年), whose year is the latest one the article's date allows.
+Not a period: a bare "2024" without 年, a month without a year, and a **base of comparison**:
+``较2023年第二季度增长8%``, ``比去年同期``, ``与2022年相比``, ``同比`` — the figure is about the
+current period, the base is another one.
+
+``TimeIndex`` reads every time word of a document once (one regex pass) and finds the one
+in force for a number by bisection, so a document costs O(length + numbers × log words).
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime as _dt
 import re
+from dataclasses import dataclass
 
 from ..model import Document
 from .clauses import Segment
 
-_PART = r"第?[一二三四1-4]季度|Q[1-4](?![0-9])|[上下]半年|前三季度"
+_PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年"
 TIME_WORD = re.compile(
-    rf"(?P<fy>(?:19|20)\d{{2}})\s*财年"
-    rf"|(?P<year>(?:19|20)\d{{2}})\s*(?:年\s*(?:的\s*)?(?P<part>{_PART})?|(?=Q[1-4](?![0-9]))(?P<qpart>Q[1-4]))"
-    rf"|(?P<rel>去年|今年|明年|前年|后年)(?:同期)?(?P<relpart>{_PART})?"
-    rf"|(?<![A-Za-z0-9])(?P<alone>{_PART})")
-RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-#: Parts of a year as periods are written: 2024-Q1, 2024-H1, 2024-Q1-Q3.
+    rf"""(?P<fy>(?:19|20)\d{{2}})\s*财年\s*(?:第?(?P<fyq>[一二三四1-4])季度?|Q(?P<fyq2>[1-4])(?![0-9]))?
+      |(?<![A-Za-z])FY\s*(?P<fy3>(?:19|20)?\d{{2}})(?:\s*Q(?P<fyq3>[1-4]))?(?![0-9])
+      |(?<![A-Za-z0-9])Q(?P<qfy>[1-4])\s*FY\s*(?P<fy4>(?:19|20)?\d{{2}})(?![0-9])
+      |(?<![A-Za-z0-9])FY(?P<fyq5>[1-4])Q(?P<fy5>\d{{2}})(?![0-9])
+      |(?<![A-Za-z0-9])(?P<cq>[1-4])Q(?P<cy>\d{{2}})(?![0-9])
+      |(?<![A-Za-z0-9.])(?P<cy2>\d{{2}})Q(?P<cq2>[1-4])(?![0-9])
+      |(?P<ym>(?:19|20)\d{{2}})\s*年\s*(?P<m>1[0-2]|0?[1-9])\s*月(?:\s*(?P<d>3[01]|[12]\d|0?[1-9])\s*[日号])?(?:份)?
+      |(?P<year>(?:19|20)\d{{2}})\s*(?:年\s*(?:的\s*)?(?P<part>{_PART})?|\s*(?=Q[1-4](?![0-9]))(?P<qpart>Q[1-4]))
+      |(?P<rel>去|今|明|前|后)\s*\(\s*(?P<relyear>(?:19|20)\d{{2}})\s*\)\s*年\s*(?:的\s*)?(?P<relyearpart>{_PART})?
+      |(?P<rely>去年|今年|明年|前年|后年|本年|当年|上年)(?:同期)?\s*(?:的\s*)?(?P<relpart>{_PART})?
+      |(?P<relq>上一?季度?|本季度?|当季|上个?季度)
+      |(?<![A-Za-z0-9年])(?P<alone>{_PART})""", re.VERBOSE)
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2,
+                  "前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
 _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4",
-               "上半年": "H1", "下半年": "H2", "前三季度": "Q1-Q3"}
+               "首": "Q1", "上半年": "H1", "下半年": "H2", "前三季": "Q1-Q3", "前三季度": "Q1-Q3", "全年": ""}
 
-#: Who a figure is attributed to: 据富国银行统计, 据投行伯恩斯坦的分析师估算, (数据来自麦肯锡),
+#: A time word right after one of these is the base of a comparison, not the figure's period:
+#: 较2023年第二季度, 比去年同期, 相比2022年, 与去年相比, 同比 (a base by itself).
+BASE_BEFORE = re.compile(r"(?:较|比|相比|相较|对比|比起|高于|低于|多于|少于|超过|不及)\s*(?:于\s*)?$")
+BASE_AFTER = re.compile(r"^\s*(?:同期)?\s*(?:相比|比较|对比)")
+#: How far back a base marker may stand: "较上年同期", "比2023年".
+_BASE_LOOKBACK = 4
 
 
-def period_of(doc: Document, seg: Segment, ci: int, start: int, end: int) -> str | None:
-    """The year the number's clause (or an earlier clause of its sentence) speaks of."""
-    for j in range(ci, -1, -1):
-        cs, ce = seg.clauses[j]
-        best = None
-        for m in TIME_WORD.finditer(doc.norm, cs, ce):
-            if m.start() < end and m.end() > start:
+@dataclass(frozen=True, slots=True)
+class TimeWord:
+    start: int
+    end: int
+    period: str | None  #: None: a relative word the article's date could not resolve
+    base: bool  #: a base of comparison, not a period in force
+
+
+class TimeIndex:
+    """Every time word of one document, read once, found by bisection."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        words: list[TimeWord] = []
+        norm = doc.norm
+        for m in TIME_WORD.finditer(norm):
+            base = bool(BASE_BEFORE.search(norm, max(0, m.start() - _BASE_LOOKBACK), m.start())) \
+                or bool(BASE_AFTER.match(norm, m.end()))
+            words.append(TimeWord(m.start(), m.end(), period_code(m, doc.date), base))
+        self.words = words
+        self.starts = [w.start for w in words]
+        #: paragraphs are lines of the matching view (hard-wrapped lines were joined by load)
+        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(norm) if ch == "\n"]
+        self.headings = self._headings(norm)
+        self.lead = self._lead(norm)
+
+    def _first_period(self, start: int, end: int, *, reporting: bool = False) -> str | None:
+        """The first period named in ``start:end``; with ``reporting``, the first that is a
+        reporting period (a quarter, a half, a month, a fiscal period): a bare year in a
+        title or lead is as often a founding or birth year as the period of its figures."""
+        lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        for w in self.words[lo:hi]:
+            if not w.base and w.period is not None and (not reporting or _REPORTING.match(w.period)):
+                return w.period
+        return None
+
+    def _headings(self, norm: str) -> list[tuple[int, str]]:
+        """(start, period) of each heading line that names a period: a Markdown heading, or a
+        short line without sentence punctuation (a title or a section head)."""
+        out = []
+        for k, start in enumerate(self.paragraph_starts):
+            end = self.paragraph_starts[k + 1] - 1 if k + 1 < len(self.paragraph_starts) else len(norm)
+            line = norm[start:end].strip()
+            if not line or not (line.startswith("#") or (len(line) <= HEADING_MAX and not _SENTENCE_PUNCT.search(line))):
                 continue
-            d = abs(start - m.end()) if m.end() <= start else m.start() - end + 1
-            if best is None or d < best[0]:
-                best = (d, m)
-        if best:
-            return _period(best[1], doc)
-    # none in the sentence: the period the paragraph last named ("2024年第一季度全球出货量为…。其中,
-    # 三星以6010万部…" speaks of the first quarter of 2024 throughout)
-    paragraph = doc.norm.rfind("\n", 0, seg.start) + 1
-    last = None
-    for m in TIME_WORD.finditer(doc.norm, paragraph, seg.start):
-        last = m
-    return _period(last, doc) if last is not None else None
+            period = self._first_period(start, end, reporting=True)
+            if period is not None:
+                out.append((start, period))
+        return out
+
+    def _lead(self, norm: str) -> str | None:
+        """The first period the title and the lead paragraph name (the lead is the first
+        paragraph with a sentence end)."""
+        end = len(norm)
+        for k, start in enumerate(self.paragraph_starts):
+            stop = self.paragraph_starts[k + 1] - 1 if k + 1 < len(self.paragraph_starts) else len(norm)
+            if "。" in norm[start:stop]:
+                end = stop
+                break
+        return self._first_period(0, min(end, LEAD_MAX), reporting=True)
+
+    def period_of(self, seg: Segment, ci: int, start: int, end: int) -> tuple[str | None, str]:
+        """The period of the number at ``start:end``, and where it was found: "clause" (its own
+        clause or an earlier clause of its sentence), "paragraph" (named earlier in its
+        paragraph), "heading" (the heading it stands under), "lead" (the title and lead of
+        the article), or "" (none)."""
+        for j in range(ci, -1, -1):
+            cs, ce = seg.clauses[j]
+            lo = bisect.bisect_left(self.starts, cs)
+            hi = bisect.bisect_left(self.starts, ce)
+            best = None
+            for w in self.words[lo:hi]:
+                if w.end > ce or (w.start < end and w.end > start) or w.base or w.period is None:
+                    continue
+                if j != ci and w.start >= start:
+                    continue
+                d = start - w.end if w.end <= start else w.start - end + 1
+                if best is None or d < best[0]:
+                    best = (d, w)
+            if best:
+                return best[1].period, "clause"
+        paragraph = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, seg.start) - 1]
+        lo, hi = bisect.bisect_left(self.starts, paragraph), bisect.bisect_left(self.starts, seg.start)
+        for w in reversed(self.words[lo:hi]):
+            if not w.base and w.period is not None:
+                return w.period, "paragraph"
+        k = bisect.bisect_right([h for h, _ in self.headings], seg.start) - 1
+        if k >= 0 and self.headings[k][0] < paragraph:
+            return self.headings[k][1], "heading"
+        if self.lead is not None:
+            return self.lead, "lead"
+        return None, ""
+
+
+#: A heading line is at most this long (characters) and has no sentence punctuation.
+HEADING_MAX = 40
+#: The title and lead are read within this many characters of the top.
+LEAD_MAX = 600
+_SENTENCE_PUNCT = re.compile(r"[。!?;]")
+#: A reporting period: a fiscal period, or a calendar year with its part or month.
+_REPORTING = re.compile(r"^(?:FY\d{4}(?:-.+)?|\d{4}-.+)$")
 
 
 def _part_code(part: str | None) -> str | None:
     if not part:
         return None
-    return _PART_CODES.get(part) or _PART_CODES.get(part.lstrip("第Q")[:1])
+    part = part.strip()
+    if part in _PART_CODES:
+        return _PART_CODES[part] or None
+    core = part.lstrip("第Q").rstrip("度").rstrip("季")
+    return _PART_CODES.get(core) or _PART_CODES.get(core[:1])
 
 
-def _period(m: re.Match, doc: Document) -> str | None:
-    """A time word as a period: "2023", "FY2024", "2024-Q1", "2024-H1", "Q3" (year unknown)."""
+def _two_digit_year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _latest(part: str, date: _dt.date | None) -> str:
+    """A part of a year named alone (第二季度, 上半年) is the latest one the article's date
+    allows: in an article of 2024-02-10, 第四季度 is 2023-Q4, 第一季度 2024-Q1."""
+    if date is None:
+        return part
+    start_month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7, "Q1-Q3": 1}.get(part, 1)
+    year = date.year if date.month >= start_month else date.year - 1
+    return f"{year}-{part}"
+
+
+def _quarter_of(date: _dt.date, shift: int) -> str:
+    index = date.year * 4 + (date.month - 1) // 3 + shift
+    return f"{index // 4}-Q{index % 4 + 1}"
+
+
+def period_code(m: re.Match, date: _dt.date | None) -> str | None:
+    """A time word as a period code (module docstring), resolved against the article's date."""
+    g = m.group
+    if g("fy"):
+        part = _part_code(g("fyq") or g("fyq2"))
+        return f"FY{g('fy')}" + (f"-{part}" if part else "")
+    if g("fy3"):
+        return f"FY{_two_digit_year(g('fy3'))}" + (f"-Q{g('fyq3')}" if g("fyq3") else "")
+    if g("fy4"):
+        return f"FY{_two_digit_year(g('fy4'))}-Q{g('qfy')}"
+    if g("fy5"):
+        return f"FY{_two_digit_year(g('fy5'))}-Q{g('fyq5')}"
+    if g("cy"):
+        return f"{_two_digit_year(g('cy'))}-Q{g('cq')}"
+    if g("cy2"):
+        return f"{_two_digit_year(g('cy2'))}-Q{g('cq2')}"
+    if g("ym"):
+        month = int(g("m"))
+        return f"{g('ym')}-{month:02d}" + (f"-{int(g('d')):02d}" if g("d") else "")
+    if g("year"):
+        part = _part_code(g("part") or g("qpart"))
+        return g("year") + (f"-{part}" if part else "")
+    if g("relyear"):
+        part = _part_code(g("relyearpart"))
+        return g("relyear") + (f"-{part}" if part else "")
+    if g("rely"):
+        if date is None:
+            return None  # a relative year with no article date stays unresolved
+        year = str(date.year + RELATIVE_YEARS[g("rely")])
+        part = _part_code(g("relpart"))
+        return year + (f"-{part}" if part else "")
+    if g("relq"):
+        if date is None:
+            return None
+        return _quarter_of(date, -1 if g("relq").startswith("上") else 0)
+    part = _part_code(g("alone"))
+    return _latest(part, date) if part else None
+
+
+# --- periods as spans of dates, for comparison --------------------------------------------
+
+_CODE = re.compile(r"^(?P<fy>FY)?(?P<y>\d{4})(?:-(?P<rest>.+))?$")
+
+
+def period_span(code: str) -> tuple[_dt.date, _dt.date] | None:
+    """The first and last day a period code covers (None for a part without a year).
+    A fiscal year is taken broadly: from the start of the calendar year before it to the
+    end of its own, since fiscal calendars differ by company."""
+    m = _CODE.match(code)
+    if not m:
+        return None
+    year, rest = int(m.group("y")), m.group("rest") or ""
     if m.group("fy"):
-        return "FY" + m.group("fy")
-    if m.group("year"):
-        part = _part_code(m.group("part") or m.group("qpart"))
-        return m.group("year") + (f"-{part}" if part else "")
-    if m.group("alone"):
-        return _part_code(m.group("alone"))
-    if doc.date is None:
-        return None  # a relative year with no article date stays unresolved
-    year = str(doc.date.year + RELATIVE_YEARS[m.group("rel")])
-    part = _part_code(m.group("relpart"))
-    return year + (f"-{part}" if part else "")
+        return _dt.date(year - 1, 1, 1), _dt.date(year, 12, 31)
+    if not rest:
+        return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
+    quarters = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6), "H2": (7, 12),
+                "Q1-Q3": (1, 9)}
+    if rest in quarters:
+        first, last = quarters[rest]
+        return _dt.date(year, first, 1), _month_end(year, last)
+    parts = rest.split("-")
+    try:
+        month = int(parts[0])
+        if len(parts) == 2:
+            day = _dt.date(year, month, int(parts[1]))
+            return day, day
+        return _dt.date(year, month, 1), _month_end(year, month)
+    except ValueError:
+        return None
 
 
-__all__ = ["TIME_WORD", "period_of"]
+def _month_end(year: int, month: int) -> _dt.date:
+    if month == 12:
+        return _dt.date(year, 12, 31)
+    return _dt.date(year, month + 1, 1) - _dt.timedelta(days=1)
+
+
+__all__ = ["TIME_WORD", "TimeIndex", "TimeWord", "period_code", "period_span"]

@@ -1,32 +1,47 @@
 """Claims -> findings, by key, never all pairs.
 
-Claims are grouped by family (rule, subject, metric and the qualifiers the rule
-lists under ``separate``) and, inside a family, by the qualifiers the rule lists
-under ``qualifiers``.  One pass builds the groups, one pass over each group
-decides, so a corpus costs O(claims):
+Claims are grouped by family (rule, subject, metric and the qualifiers the rule lists
+under ``separate``), then by **time**, then by the qualifiers the rule lists under
+``qualifiers``.  One pass builds the groups, one pass over each group decides, so a
+corpus costs O(claims):
 
-* ``contradiction`` (error): one group (same subject, metric and qualifiers) holds
-  values whose intervals do not overlap.  For intervals on a line, pairwise overlap
-  is the same as a common point, so the group is in conflict exactly when its
-  highest lower end is above its lowest upper end.
-* ``divergence`` (warning): a family has several groups and their stated values
-  differ; the finding names the qualifiers that differ.
-* ``consistent`` (info, on request): a group of two or more claims that agree.
+* **Time.** Every claim has a time: its period (``Claim.time``: stated in its clause, or
+  in force where it stands) else its article's date as an as-of.  Claims of different
+  periods are different facts; a claim known only by its article's date joins the period
+  whose span holds that date (or ended up to ``REPORT_LAG`` before it: figures are retold
+  after the period closes), else claims whose dates lie within the rule's ``window``
+  (``AS_OF_WINDOW`` by default); a claim whose time is unknown (no period, no date) joins
+  the largest group, and a disagreement between it and a claim of known time is a
+  divergence naming the time, never an error: the known time may well be another.  A rule may say its fact is
+  ``timeless``; one that lists ``period`` under ``qualifiers`` shows a change over time as
+  a divergence naming the period.
+* **contradiction** (error): within one group the claims form clusters, each a set of
+  claims whose intervals share a point (one sweep over the intervals sorted by their low
+  ends); two or more clusters cannot all hold.  The finding names the outlier against the
+  largest cluster and lists ``conflicts``, the pairs of listed claims whose intervals are
+  disjoint; agreeing claims are never paired.
+* **divergence** (warning): a family has several groups whose stated values differ; the
+  finding names the qualifiers that differ and pairs only claims that differ in them.
+* **consistent** (info, on request): a group of two or more claims that agree.
 
-A written number is an interval: the extractor's ``low``/``high``, open on the
-side a bound leaves open (超过80% is (80, 100] for a percent), widened by half the
-place value of its last written digit (98% -> [97.5, 98.5]; 7万亿 -> [6.5万亿,
-7.5万亿]) and by the rule's tolerance.  Different currencies are never compared
-(the currency keeps claims apart).
+A finding lists at most ``MAX_PER_CLUSTER`` claims of each cluster or group (distinct
+values first) and counts the rest in ``omitted``, so what a report prints grows with
+what is wrong, not with how often the archive retells it.
+
+A written number is ``interval.interval`` of its quantity (the one definition, shared with
+the arithmetic checks) widened by the rule's tolerance.  Different currencies are never
+compared (the currency keeps claims apart).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from decimal import Decimal
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..amounts import amount_text, difference_text, number_text
+from ..attribute.periods import period_span
 from ..interval import Interval, interval
 from ..model import Claim, Finding, Quantity
 from ..rules import ClaimRule, RuleSet
@@ -49,6 +64,14 @@ def interval_shown(iv: Interval, unit: str, classifier: str | None = None) -> st
            f"{')' if iv.hi_open or not iv.hi.is_finite() else ']'}"
 
 
+#: A finding lists at most this many claims of each cluster or group; the rest are counted.
+MAX_PER_CLUSTER = 5
+#: A figure of a period is retold up to this long after the period ends.
+REPORT_LAG = _dt.timedelta(days=92)
+#: Claims known only by their articles' dates are compared within this many days.
+AS_OF_WINDOW = 92
+
+
 def _width(q: Quantity) -> Decimal:
     return (q.high - q.low) if q.low is not None and q.high is not None else Decimal(0)
 
@@ -62,22 +85,96 @@ def _value_text(claim: Claim) -> str:
     return claim.mention.text.strip()
 
 
+def _order(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    return tuple(sorted(claims, key=lambda c: (c.path, c.mention.start)))
+
+
+def _who(claims: Sequence[Claim], limit: int = 3) -> str:
+    """The articles that state ``claims``, by file name: "000 and 001", "a, b, c and 4 more"."""
+    names = list(dict.fromkeys(c.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0] for c in claims))
+    if len(names) > limit:
+        return ", ".join(names[:limit]) + f" and {len(names) - limit:,} more"
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
+def _values(claims: Sequence[Claim], limit: int = 3) -> str:
+    texts = list(dict.fromkeys(_value_text(c) for c in _order(claims)))
+    shown = " and ".join(texts[:limit])
+    return shown + (f" (and {len(texts) - limit} more values)" if len(texts) > limit else "")
+
+
+def _shown(claims: Sequence[Claim]) -> list[Claim]:
+    """At most MAX_PER_CLUSTER claims, distinct values first, in reading order."""
+    ordered = _order(claims)
+    first, rest, seen = [], [], set()
+    for c in ordered:
+        key = _nominal(c)
+        (rest if key in seen else first).append(c)
+        seen.add(key)
+    return list(_order((first + rest)[:MAX_PER_CLUSTER]))
+
+
 # --- grouping -------------------------------------------------------------------------
 
 
 def _split(claim: Claim, rule: ClaimRule | None) -> tuple[tuple, tuple]:
-    """(family key, group key) of a claim."""
-    if rule is not None:
-        separate = set(rule.separate)
-    else:  # a claim stored under rules that are no longer loaded: keep time and currency apart
-        separate = {"period", "currency"}
-    fam = tuple((k, v) for k, v in claim.qualifiers if k in separate)
-    grp = tuple((k, v) for k, v in claim.qualifiers if k not in separate)
+    """(family key, group key) of a claim.  The period is never part of either: time is
+    compared by ``_time_buckets``."""
+    separate = set(rule.separate) if rule is not None else {"period", "currency"}
+    fam = tuple((k, v) for k, v in claim.qualifiers if k in separate and k != "period")
+    grp = tuple((k, v) for k, v in claim.qualifiers if k not in separate and k != "period")
     return (claim.rule, claim.subject, claim.metric, fam), grp
 
 
-def _order(claims: Iterable[Claim]) -> tuple[Claim, ...]:
-    return tuple(sorted(claims, key=lambda c: (c.path, c.mention.start)))
+def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[str, list[Claim]]]:
+    """The claims of one family grouped by compatible time, each group with its label (a
+    period code, "as of DATE", or "" for unknown): see the module docstring."""
+    if rule is not None and rule.timeless:
+        return [("", members)]
+    periods: dict[str, list[Claim]] = {}
+    as_of: list[Claim] = []
+    unknown: list[Claim] = []
+    for c in members:
+        time = c.time or c.qualifier("period")
+        if time:
+            periods.setdefault(time, []).append(c)
+        elif c.doc_date is not None:
+            as_of.append(c)
+        else:
+            unknown.append(c)
+    # a part of a year with no year (Q2) joins the one dated period of that part, if one
+    for code in [k for k in periods if "-" not in k and not k[:1].isdigit() and not k.startswith("FY")]:
+        same = [k for k in periods if k.endswith("-" + code)]
+        if len(same) == 1:
+            periods[same[0]].extend(periods.pop(code))
+    spans = {code: period_span(code) for code in periods}
+    leftover: list[Claim] = []
+    for c in as_of:
+        fits = [code for code, span in spans.items() if span and span[0] <= c.doc_date <= span[1] + REPORT_LAG]
+        if fits:
+            best = min(fits, key=lambda k: (spans[k][1] - spans[k][0], -spans[k][1].toordinal()))
+            periods[best].append(c)
+        else:
+            leftover.append(c)
+    buckets = [(code, claims) for code, claims in periods.items()]
+    window = _dt.timedelta(days=(rule.window_days if rule is not None and rule.window_days else AS_OF_WINDOW))
+    leftover.sort(key=lambda c: (c.doc_date, c.path, c.mention.start))
+    for c in leftover:
+        if buckets and buckets[-1][0].startswith("as of ") and c.doc_date - buckets[-1][1][0].doc_date <= window:
+            buckets[-1][1].append(c)
+        else:
+            buckets.append((f"as of {c.doc_date.isoformat()}", [c]))
+    if unknown:
+        if buckets:  # compared with the largest group, never as an error (see _check_group)
+            largest = max(range(len(buckets)), key=lambda i: (len(buckets[i][1]), -i))
+            buckets[largest][1].extend(unknown)
+        else:
+            buckets.append(("", unknown))
+    return buckets
+
+
+def _time_known(claim: Claim) -> bool:
+    return bool(claim.time or claim.qualifier("period") or claim.doc_date)
 
 
 def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent: bool = False,
@@ -86,35 +183,46 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
     same metric under different qualifiers (divergence).  ``involving`` (pre-publish
     mode: the drafts' paths) skips the families in which no claim comes from those
     paths: they could only give findings that do not involve a draft."""
-    families: dict[tuple, dict[tuple, list[Claim]]] = {}
+    families: dict[tuple, list[Claim]] = {}
     touched: set[tuple] = set()
     wanted = set(involving) if involving is not None else None
     rules = {r.id: r for r in ruleset.rules} if ruleset is not None else {}
     for claim in claims:
-        rule = rules.get(claim.rule)
-        fam, grp = _split(claim, rule)
-        families.setdefault(fam, {}).setdefault(grp, []).append(claim)
+        fam, _ = _split(claim, rules.get(claim.rule))
+        families.setdefault(fam, []).append(claim)
         if wanted is not None and claim.path in wanted:
             touched.add(fam)
 
     findings: list[Finding] = []
-    for fam, groups in families.items():
-        if wanted is not None and fam not in touched:
+    for fam, members in families.items():
+        if (wanted is not None and fam not in touched) or len(members) < 2:
             continue
         rule = rules.get(fam[0])
-        for grp, members in groups.items():
-            if len(members) < 2:
-                continue
-            stated = [c for c in members if not c.negated]
-            denied = [c for c in members if c.negated]
-            if len(stated) >= 2:
-                finding = _check_group(stated, rule, show_consistent)
+        buckets = _time_buckets(members, rule)
+        for _, bucket in buckets:
+            groups: dict[tuple, list[Claim]] = {}
+            for claim in bucket:
+                groups.setdefault(_split(claim, rule)[1], []).append(claim)
+            for grp, group in groups.items():
+                if len(group) < 2:
+                    continue
+                stated = [c for c in group if not c.negated]
+                denied = [c for c in group if c.negated]
+                if len(stated) >= 2:
+                    finding = _check_group(stated, rule, show_consistent)
+                    if finding is not None:
+                        findings.append(finding)
+                if stated and denied:
+                    findings.extend(_check_denials(stated, denied, rule))
+            if len(groups) > 1:
+                finding = _check_family(fam, groups, rule)
                 if finding is not None:
                     findings.append(finding)
-            if stated and denied:
-                findings.extend(_check_denials(stated, denied, rule))
-        if len(groups) > 1:
-            finding = _check_family(fam, groups, rule)
+        if rule is not None and "period" in rule.qualifiers and len(buckets) > 1:
+            # a change over time, shown as a divergence naming the period
+            by_period = {(("period", label or "unknown"),): [c for c in bucket if not c.negated]
+                         for label, bucket in buckets}
+            finding = _check_family(fam, {k: v for k, v in by_period.items() if v}, rule)
             if finding is not None:
                 findings.append(finding)
     findings.sort(key=Finding.sort_key)
@@ -125,30 +233,86 @@ def _label(claim: Claim, rule: ClaimRule | None) -> str:
     return rule.label if rule is not None else claim.metric
 
 
+def _intersect(a: Interval, b: Interval) -> Interval | None:
+    """The common part of two intervals, or None."""
+    if (a.lo, not a.lo_open) >= (b.lo, not b.lo_open):
+        lo, lo_open = a.lo, a.lo_open
+    else:
+        lo, lo_open = b.lo, b.lo_open
+    if (a.hi, a.hi_open) <= (b.hi, b.hi_open):
+        hi, hi_open = a.hi, a.hi_open
+    else:
+        hi, hi_open = b.hi, b.hi_open
+    if lo > hi or (lo == hi and (lo_open or hi_open)):
+        return None
+    return Interval(lo, hi, a.unit, lo_open, hi_open)
+
+
+def clusters(spans: Sequence[tuple[Interval, Claim]]) -> list[list[tuple[Interval, Claim]]]:
+    """Claims whose intervals share a point, in one sweep over the intervals by low end:
+    a cluster is extended while the common part of its intervals stays non-empty."""
+    out: list[list[tuple[Interval, Claim]]] = []
+    common: Interval | None = None
+    for iv, claim in sorted(spans, key=lambda s: (s[0].lo, s[0].lo_open, s[0].hi, s[1].path, s[1].mention.start)):
+        joined = _intersect(common, iv) if common is not None else None
+        if joined is None:
+            out.append([(iv, claim)])
+            common = iv
+        else:
+            out[-1].append((iv, claim))
+            common = joined
+    return out
+
+
+def _conflict_pairs(listed: Sequence[Claim], side: dict[int, int], spans: dict[int, Interval]) -> tuple:
+    """Index pairs of listed claims on different sides whose intervals are disjoint."""
+    pairs = []
+    for i in range(len(listed)):
+        for j in range(i + 1, len(listed)):
+            a, b = listed[i], listed[j]
+            if side[id(a)] != side[id(b)] and not spans[id(a)].overlaps(spans[id(b)]):
+                pairs.append((i, j))
+    return tuple(pairs)
+
+
 def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: bool) -> Finding | None:
     spans = [(claim_interval(c, rule), c) for c in members]
-    # the claim whose interval starts highest and the one that ends lowest (an open end
-    # at the same value is the stricter one); for intervals on a line, pairwise overlap
-    # is the same as a common point, so the group conflicts exactly when these two do
-    top_low = max(spans, key=lambda s: (s[0].lo, s[0].lo_open))
-    # on a tie, the widest statement (a range) is the one to quote
-    bottom_high = min(spans, key=lambda s: (s[0].hi, not s[0].hi_open, -_width(s[1].mention.quantity)))
+    found = clusters(spans)
     first = members[0]
-    qual_text = _qual_text(first.qualifiers)
+    qual_text = _qual_text(tuple((k, v) for k, v in first.qualifiers))
     subject, metric = first.subject, first.metric
-    if not top_low[0].overlaps(bottom_high[0]):
+    if len(found) > 1:
+        # the claim whose interval starts highest and the one that ends lowest, for "by how much"
+        top_low = max(spans, key=lambda s: (s[0].lo, s[0].lo_open))
+        bottom_high = min(spans, key=lambda s: (s[0].hi, not s[0].hi_open, -_width(s[1].mention.quantity)))
         above, below = top_low[1], bottom_high[1]
-        message = _miss_message(above, below)
+        ranked = sorted(range(len(found)), key=lambda k: (-len({c.path for _, c in found[k]}), -len(found[k]), k))
+        major = [c for _, c in found[ranked[0]]]
+        outliers = [c for k in ranked[1:] for _, c in found[k]]
+        side = {id(c): k for k, cluster in enumerate(found) for _, c in cluster}
+        listed = _order(c for cluster in found for c in _shown([c for _, c in cluster]))
         where = f" ({qual_text})" if qual_text else ""
+        conflicts = _conflict_pairs(listed, side, {id(c): iv for iv, c in spans})
+        message = (f"{subject} {_label(first, rule)}{where}: {_who(outliers)}'s {_values(outliers)} disagrees "
+                   f"with {_values(major)}, stated by {_who(major)}: {_miss_message(above, below)}")
+        # a claim of unknown time against one of known time: the times may differ, so not an error
+        hard = [p for p in conflicts if _time_known(listed[p[0]]) == _time_known(listed[p[1]])]
+        if conflicts and not hard:
+            unknown = [c for c in listed if not _time_known(c)]
+            return Finding(kind="divergence", severity="warning", rule=first.rule, subject=subject, metric=metric,
+                           message=f"{message} (the time of {_values(unknown)} is not known)", claims=listed,
+                           differs=("time",), detail=_detail(listed, rule, len(members)), conflicts=conflicts,
+                           omitted=len(members) - len(listed))
         return Finding(kind="contradiction", severity="error", rule=first.rule, subject=subject, metric=metric,
-                       message=f"{subject} {_label(first, rule)}{where}: {message}",
-                       claims=_order(members), detail=_detail(members, rule))
+                       message=message, claims=listed, detail=_detail(listed, rule, len(members)),
+                       conflicts=conflicts, omitted=len(members) - len(listed))
     if not show_consistent:
         return None
+    listed = tuple(_shown(members))
     values = " = ".join(dict.fromkeys(_value_text(c) for c in _order(members)))
     return Finding(kind="consistent", severity="info", rule=first.rule, subject=subject, metric=metric,
-                   message=f"{subject} {_label(first, rule)}: {values} agree", claims=_order(members),
-                   detail=_detail(members, rule))
+                   message=f"{subject} {_label(first, rule)}: {values} agree", claims=listed,
+                   detail=_detail(listed, rule, len(members)), omitted=len(members) - len(listed))
 
 
 #: Words that make a sentence conditional ("如果没有奥特曼的项目"): a figure denied under a
@@ -157,10 +321,13 @@ CONDITIONAL = re.compile(r"如果|假如|假设|倘若|要是|除非|若")
 
 
 def _check_denials(stated: list[Claim], denied: list[Claim], rule: ClaimRule | None) -> list[Finding]:
-    """A figure one article states and another says will not be reached ("预计到2030年将增至1万亿美元"
-    against "预计到2030年也不会达到1万亿美元").  Intervals alone would call these consistent
-    (a round 1万亿 allows less than 1万亿), so a denial is compared with the figure itself."""
+    """A figure some articles state and others say will not be reached ("预计到2030年将增至1万亿
+    美元" against "预计到2030年也不会达到1万亿美元").  Intervals alone would call these consistent
+    (a round 1万亿 allows less than 1万亿), so a denial is compared with the figure itself.
+    One finding for all denials of a group (one more for those under a condition), however
+    often the figure is stated."""
     out = []
+    by_condition: dict[bool, list[tuple[Claim, list[Claim], str]]] = {}
     for no in denied:
         qn = no.mention.quantity
         threshold = qn.low if qn.low is not None else qn.high
@@ -169,22 +336,30 @@ def _check_denials(stated: list[Claim], denied: list[Claim], rule: ClaimRule | N
         reaching = [c for c in stated if c.mention.quantity.low is not None and c.mention.quantity.low >= threshold]
         if not reaching:
             continue
-        yes = reaching[0]
         before = no.sentence[:max(0, no.mention.start - no.sentence_start)]
         condition = CONDITIONAL.search(before)
-        first = yes
-        qual_text = _qual_text(first.qualifiers)
+        clause = re.split(r"[,,。;;]", before[condition.start():], maxsplit=1)[0].strip() if condition else ""
+        by_condition.setdefault(bool(condition), []).append((no, reaching, clause))
+    for conditional, items in sorted(by_condition.items()):
+        denials = [no for no, _, _ in items]
+        reaching = list({id(c): c for _, r, _ in items for c in r}.values())
+        yes = _order(reaching)[0]
+        qual_text = _qual_text(yes.qualifiers)
         where = f" ({qual_text})" if qual_text else ""
-        message = (f"{first.subject} {_label(first, rule)}{where}: {_value_text(yes)} is stated in {yes.path}, "
-                   f"but {no.path} says it will not reach {_value_text(no)}")
-        if condition:
-            clause = re.split(r"[,,。;;]", before[condition.start():], maxsplit=1)[0].strip()
-            message += f" under a condition ({clause})"
-        claims = _order(reaching + [no])
-        out.append(Finding(kind="divergence" if condition else "contradiction",
-                           severity="warning" if condition else "error", rule=first.rule, subject=first.subject,
-                           metric=first.metric, message=message, claims=claims,
-                           differs=("condition",) if condition else (), detail=_detail(list(claims), rule)))
+        message = (f"{yes.subject} {_label(yes, rule)}{where}: {_values(reaching)} is stated by {_who(reaching)}, "
+                   f"but {_who(denials)} says it will not reach {_values(denials)}")
+        if conditional:
+            message += f" under a condition ({items[0][2]})"
+        listed = _order(_shown(reaching) + _shown(denials))
+        side = {id(c): (1 if c.negated else 0) for c in listed}
+        pairs = tuple((i, j) for i in range(len(listed)) for j in range(i + 1, len(listed))
+                      if side[id(listed[i])] != side[id(listed[j])])
+        out.append(Finding(kind="divergence" if conditional else "contradiction",
+                           severity="warning" if conditional else "error", rule=yes.rule, subject=yes.subject,
+                           metric=yes.metric, message=message, claims=listed,
+                           differs=("condition",) if conditional else (),
+                           detail=_detail(listed, rule, len(reaching) + len(denials)), conflicts=pairs,
+                           omitted=len(reaching) + len(denials) - len(listed)))
     return out
 
 
@@ -206,16 +381,10 @@ def _qual_text(qualifiers: tuple[tuple[str, str], ...]) -> str:
     return ", ".join(f"{k} {v}" for k, v in qualifiers)
 
 
-#: How many claims a finding's detail lists one by one; a group larger than that (a
-#: figure repeated across a large archive) is summarised after them.
-DETAIL_LINES = 25
-
-
-def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
-    """How each side was read: the interval each claim allows."""
+def _detail(listed: Sequence[Claim], rule: ClaimRule | None, total: int) -> str:
+    """How each listed side was read: the interval each claim allows."""
     lines = []
-    ordered = _order(members)
-    for c in ordered[:DETAIL_LINES]:
+    for c in listed:
         q = c.mention.quantity
         if c.negated:
             figure = amount_text(q.low if q.low is not None else q.high, q.unit, q.classifier)
@@ -223,8 +392,8 @@ def _detail(members: list[Claim], rule: ClaimRule | None) -> str:
             continue
         lines.append(f"{c.path}:{c.mention.line}:{c.mention.col} {_value_text(c)} -> "
                      f"{interval_shown(claim_interval(c, rule), q.unit, q.classifier)}")
-    if len(ordered) > DETAIL_LINES:
-        lines.append(f"… and {len(ordered) - DETAIL_LINES:,} more claims")
+    if total > len(listed):
+        lines.append(f"… and {total - len(listed):,} more claims")
     return "\n".join(lines)
 
 
@@ -246,16 +415,26 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
     first = all_claims[0]
     parts = []
     # ordered by each group's first claim in the corpus, so the message does not depend on reading order
-    for grp, members in sorted(groups.items(), key=lambda g: min((c.path, c.mention.start) for c in g[1])):
+    ordered_groups = sorted(groups.items(), key=lambda g: min((c.path, c.mention.start) for c in g[1]))
+    for grp, members in ordered_groups:
         quals = ", ".join(f"{n} {dict(grp).get(n, 'unspecified')}" for n in differs)
         shown = " / ".join(dict.fromkeys(_value_text(c) for c in _order(members)))
         parts.append(f"{shown} ({quals})")
     what = " and ".join(differs)
     verb = "differ" if len(differs) > 1 else "differs"
     message = f"{first.subject} {_label(first, rule)}: the {what} {verb}: " + "; ".join(parts)
+    side = {}
+    for k, (grp, members) in enumerate(ordered_groups):
+        for c in members:
+            side[id(c)] = (k, tuple(dict(grp).get(n) for n in differs))
+    listed = _order(c for _, members in ordered_groups for c in _shown(members))
+    pairs = tuple((i, j) for i in range(len(listed)) for j in range(i + 1, len(listed))
+                  if side[id(listed[i])][1] != side[id(listed[j])][1]
+                  and _nominal(listed[i]) != _nominal(listed[j]))
     return Finding(kind="divergence", severity="warning", rule=fam[0], subject=fam[1], metric=fam[2],
-                   message=message, claims=_order(all_claims), differs=differs,
-                   detail=_detail(all_claims, rule))
+                   message=message, claims=listed, differs=differs, detail=_detail(listed, rule, len(all_claims)),
+                   conflicts=pairs, omitted=len(all_claims) - len(listed))
 
 
-__all__ = ["claim_interval", "compare", "interval_shown"]
+__all__ = ["AS_OF_WINDOW", "MAX_PER_CLUSTER", "REPORT_LAG", "claim_interval", "clusters", "compare",
+           "interval_shown"]

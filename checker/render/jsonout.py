@@ -47,11 +47,14 @@ def location_entry(loc: Location) -> dict:
 
 
 def finding_entry(finding: Finding) -> dict:
+    claims = sorted_claims(finding)
+    at = {id(c): i for i, c in enumerate(claims)}
+    conflicts = sorted(sorted((at[id(finding.claims[i])], at[id(finding.claims[j])])) for i, j in finding.conflicts)
     return {
         "kind": finding.kind, "severity": finding.severity, "rule": finding.rule,
         "subject": finding.subject, "metric": finding.metric, "message": finding.message,
-        "claims": [claim_entry(c) for c in sorted_claims(finding)]
-                  + [location_entry(l) for l in sorted_locations(finding)],
+        "claims": [claim_entry(c) for c in claims] + [location_entry(l) for l in sorted_locations(finding)],
+        "conflicts": [list(pair) for pair in conflicts], "omitted": finding.omitted,
         "differs": list(finding.differs), "detail": finding.detail,
     }
 

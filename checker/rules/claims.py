@@ -30,8 +30,11 @@ QUALIFIER_KEYS = {"values": False, "entities": False, "default": False, "descrip
 CLAIM_KEYS = {"id": True, "subject": True, "metric": True, "unit": True, "label": False, "description": False,
               "words": False, "patterns": False, "context": False, "exclude": False, "classifier": False,
               "qualifiers": False, "separate": False, "require": False, "subject_optional": False,
-              "tolerance": False, "range": False, "examples": False}
+              "tolerance": False, "range": False, "examples": False, "timeless": False, "window": False}
 EXAMPLE_KEYS = {"text": True, "value": False, "match": False, "qualifiers": False, "subject": False}
+
+#: A time window: 90d, 12w, 3m, 1y (days when no unit is given).
+WINDOW = re.compile(r"^(?P<n>\d{1,4})\s*(?P<u>d|w|m|y|)$")
 
 #: An id: lower-case words joined by '-', digits allowed ("nvidia", "gpt-5", "h100").
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -357,7 +360,18 @@ class Builder:
             examples.append(Example(text, value, match, tuple(sorted((str(k), str(v)) for k, v in eq.items())),
                                     subject, path, eline))
 
-        return ClaimRule(id=rid, subjects=tuple(subjects), subject_optional=subject_optional, metric=metric,
+        timeless = item.get("timeless", False)
+        if not isinstance(timeless, bool):
+            raise self._err(f"timeless of {where} must be true or false", path, item.line_of("timeless"), "E304")
+        window_days = None
+        if "window" in item:
+            raw = str(item["window"]).strip().lower()
+            m = WINDOW.match(raw)
+            if not m:
+                raise self._err(f"window of {where} must be a number of days, weeks or months, not {item['window']!r}",
+                                path, item.line_of("window"), "E304", "write e.g. 30d, 8w or 3m")
+            window_days = int(m.group("n")) * {"d": 1, "": 1, "w": 7, "m": 31, "y": 366}[m.group("u")]
+        return ClaimRule(timeless=timeless, window_days=window_days, id=rid, subjects=tuple(subjects), subject_optional=subject_optional, metric=metric,
                          label=label, words=words, patterns=patterns, context=context, exclude=exclude,
                          unit=unit, classifiers=classifiers, qualifiers=quals, separate=separate,
                          require=require, tolerance=tolerance, tolerance_relative=relative,

@@ -90,6 +90,11 @@ class ClaimRule:
     examples: tuple[Example, ...]
     path: str
     line: int
+    #: the fact does not change over time (a chip's transistor count, a past round's size):
+    #: time never separates its claims
+    timeless: bool = False
+    #: days within which two claims known only by their articles' dates (as-of) are compared
+    window_days: int | None = None
 
     @property
     def all_qualifiers(self) -> tuple[str, ...]:
