@@ -13,8 +13,9 @@ ACCEPT = [
     # one paragraph per line: a line ending in 。 always ends the sentence
     ("甲公司今年出货量为80万台,同比增长约百分之十五左右。\n乙公司今年的出货量为60万台,同比增长约百分之十左右。\n"
      "丙公司今年的出货量为40万台,同比增长约百分之五左右。\n", "。\n乙", 1, "\n"),
-    # bullets and reference marks are clause breaks, a range's dash is not
-    ("要点 - 营收120亿元 [2][4] - 净利润30亿元\n", " - 营收", 1, ","),
+    # list items are sentences, reference marks are blanked, table cells are clauses, a range's dash stays
+    ("要点 - 营收120亿元 [2][4] - 净利润30亿元\n", " - 营收", 1, "\n"),
+    ("| 甲公司 | 120亿元 |\n", "司 | 1", 2, ","),
     ("要点 - 营收120亿元 [2][4] - 净利润30亿元\n", "[2]", 0, " "),
     ("价格为3 - 5万元之间\n", "3 - 5", 2, "-"),
     # a headline: the space between two clauses, and a "!" inside it

@@ -133,20 +133,18 @@ def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[st
         return [("", members)]
     periods: dict[str, list[Claim]] = {}
     as_of: list[Claim] = []
+    partial: list[Claim] = []
     unknown: list[Claim] = []
     for c in members:
-        time = c.time or c.qualifier("period")
-        if time:
+        time = _time_of(c)
+        if time and _dated(time):
             periods.setdefault(time, []).append(c)
+        elif time:
+            partial.append(c)  # a part of a year whose year is unknown (Q2, H1)
         elif c.doc_date is not None:
             as_of.append(c)
         else:
             unknown.append(c)
-    # a part of a year with no year (Q2) joins the one dated period of that part, if one
-    for code in [k for k in periods if "-" not in k and not k[:1].isdigit() and not k.startswith("FY")]:
-        same = [k for k in periods if k.endswith("-" + code)]
-        if len(same) == 1:
-            periods[same[0]].extend(periods.pop(code))
     spans = {code: period_span(code) for code in periods}
     leftover: list[Claim] = []
     for c in as_of:
@@ -164,8 +162,19 @@ def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[st
             buckets[-1][1].append(c)
         else:
             buckets.append((f"as of {c.doc_date.isoformat()}", [c]))
+    # a part of a year with no year joins the largest group of that part (Q2 with 2024-Q2),
+    # else the claims of the same part; a claim of unknown time joins the largest group.
+    # Neither ever makes an error against a claim of known time (see _check_group).
+    for c in partial:
+        part = _time_of(c)
+        fits = [i for i, (code, _) in enumerate(buckets) if code == part or code.endswith("-" + part)]
+        if fits:
+            best = max(fits, key=lambda i: (len(buckets[i][1]), -i))
+            buckets[best][1].append(c)
+        else:
+            buckets.append((part, [c]))
     if unknown:
-        if buckets:  # compared with the largest group, never as an error (see _check_group)
+        if buckets:
             largest = max(range(len(buckets)), key=lambda i: (len(buckets[i][1]), -i))
             buckets[largest][1].extend(unknown)
         else:
@@ -173,8 +182,22 @@ def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[st
     return buckets
 
 
-def _time_known(claim: Claim) -> bool:
-    return bool(claim.time or claim.qualifier("period") or claim.doc_date)
+def _time_of(claim: Claim) -> str | None:
+    return claim.time or claim.qualifier("period")
+
+
+def _dated(code: str) -> bool:
+    """A period code with its year (2024, 2024-Q1, FY2025-Q3), not a part alone (Q2)."""
+    return code[:1].isdigit() or code.startswith("FY")
+
+
+def _time_certainty(claim: Claim) -> str:
+    """"dated" (a period with its year, or the article's date), "partial" (a part of a year
+    whose year is unknown), or "none"."""
+    time = _time_of(claim)
+    if time:
+        return "dated" if _dated(time) else "partial"
+    return "dated" if claim.doc_date is not None else "none"
 
 
 def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent: bool = False,
@@ -296,16 +319,18 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
         message = (f"{subject} {_label(first, rule)}{where}: {_who(outliers)}'s {_values(outliers)} disagrees "
                    f"with {_values(major)}, stated by {_who(major)}: {_miss_message(above, below)}")
         # a claim of unknown time against one of known time: the times may differ, so not an error
-        hard = [p for p in conflicts if _time_known(listed[p[0]]) == _time_known(listed[p[1]])]
+        # two claims of one known time, or two of no known time at all (an undated corpus)
+        hard = [p for p in conflicts
+                if _time_certainty(listed[p[0]]) == _time_certainty(listed[p[1]]) != "partial"]
         if conflicts and not hard:
-            unknown = [c for c in listed if not _time_known(c)]
+            unknown = [c for c in listed if _time_certainty(c) != "dated"]
             return Finding(kind="divergence", severity="warning", rule=first.rule, subject=subject, metric=metric,
                            message=f"{message} (the time of {_values(unknown)} is not known)", claims=listed,
                            differs=("time",), detail=_detail(listed, rule, len(members)), conflicts=conflicts,
                            omitted=len(members) - len(listed))
         return Finding(kind="contradiction", severity="error", rule=first.rule, subject=subject, metric=metric,
                        message=message, claims=listed, detail=_detail(listed, rule, len(members)),
-                       conflicts=conflicts, omitted=len(members) - len(listed))
+                       conflicts=tuple(hard), omitted=len(members) - len(listed))
     if not show_consistent:
         return None
     listed = tuple(_shown(members))

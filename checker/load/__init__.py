@@ -30,7 +30,7 @@ from typing import Iterable, Iterator
 from ..errors import InputError
 from ..model import Document, LoadProblem, line_starts_of
 from ..text import fold_fullwidth, normalize, to_mainland_terms, to_simplified
-from .dates import coerce_date, filename_date, front_matter_date, date_line, parse_date
+from .dates import coerce_date, date_line, filename_date, front_matter_date, parse_date, url_date
 from .decode import decode_bytes, encoding_score
 from .markdown import HAN, blank, markdown_regions, scan_view, url_regions
 from .paths import DEFAULT_INCLUDE, display_path_of, iter_paths
@@ -78,7 +78,7 @@ def document_from_text(text: str, path: str = "<stdin>", *, markdown: bool | Non
     else:
         regions, front = url_regions(scan), None
     matching = blank(to_mainland_terms(simplified), regions)
-    found = (front_matter_date(front) or date_line(matching) or filename_date(path)
+    found = (front_matter_date(front) or date_line(matching) or url_date(text) or filename_date(path)
              or coerce_date(date))
     norm = segmentation_view(matching)
     return Document(path=path, text=text, norm=norm, encoding=encoding, date=found, variant=variant,

@@ -1,4 +1,20 @@
-"""The article's date: front matter, a date line near the top, the file name, or --date."""
+"""The article's date: front matter, a date line near the top, a date in a URL near the top,
+the file name, or --date.
+
+Real pages write their date in many ways; near the top (``DATE_LINE_SCAN`` characters,
+``DATE_LINES`` lines) these are read, in this order:
+
+1. a date after a date word, anywhere in its line: ``发布时间: 2022-04-22 11:26:26``,
+   ``来源:新消费日报 发布时间:2022-04-22``, ``date 2025-11-25``, ``日期：2024年2月11日``;
+2. a full date with a time of day: ``金融界   2023-04-19 17:49:57``, ``2025.07.16 17:57``,
+   ``2024年05月08日 09:07:00``;
+3. a full date alone on a short line, or with a weekday: ``TechNews | 2023年07月12日``,
+   ``2023年7月13日 星期四``;
+4. a date in a URL path: ``/redian/20210526/22136.html``, ``/2024/03/15/``.
+
+Not: a date inside a sentence of the body (``截至2025年6月30日止季度``), a month and day
+without a year (``5月5日消息``).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +44,29 @@ _DATE_LINE = re.compile(
         (?P<date>(?:19|20)\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2})""",
     re.VERBOSE | re.MULTILINE | re.IGNORECASE,
 )
+
+#: Date lines are looked for among this many lines of the top.
+DATE_LINES = 15
+
+# A date word anywhere in a line, then the date: "来源:新消费日报 发布时间: 2022-04-22".
+_DATE_WORD = re.compile(
+    r"""(?:date|published|pubdate|发布时间|发布日期|发布于|发表时间|发表日期|发表于|出版日期|刊发时间|更新时间|时间|日期)
+        [ \t*_]*[:]?[ \t*_]*
+        (?P<date>(?:19|20)\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2})""",
+    re.VERBOSE | re.IGNORECASE,
+)
+# A full date followed by a time of day: "2023-04-19 17:49:57", "2024年05月08日 09:07".
+_DATE_TIME = re.compile(
+    r"(?P<date>(?:19|20)\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2})\s*日?\s+\d{1,2}:\d{2}")
+# A full date, then at most a weekday: "2023年7月13日 星期四".
+_DATE_ALONE = re.compile(
+    r"(?P<date>(?:19|20)\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2})\s*日?\s*"
+    r"(?:(?:星期|周|礼拜)[一二三四五六日天])?\s*$")
+#: A short line (a byline, a dateline) is at most this many characters.
+SHORT_LINE = 40
+# A date in a URL path: "/20210526/", "/2024/03/15/", "/2024-03-15-".
+_URL_DATE = re.compile(
+    r"(?:https?://|www\.)\S*?/(?P<y>(?:19|20)\d\d)[/-]?(?P<m>0[1-9]|1[0-2])[/-]?(?P<d>0[1-9]|[12]\d|3[01])(?=[/._-])")
 
 # A date in a file name: 2024-02-11-title.md, 20240211_x.txt, 2024_02_11.md.  Not inside a
 # longer run of letters and digits (hash-like names such as 4d0a8a5e27428347).
@@ -72,11 +111,29 @@ def front_matter_date(front: dict | None) -> _dt.date | None:
 
 
 def date_line(norm: str) -> _dt.date | None:
-    for m in _DATE_LINE.finditer(scan_view(norm[:DATE_LINE_SCAN])):
+    """The article's date as a line near the top states it (the module docstring)."""
+    top = scan_view(norm[:DATE_LINE_SCAN])
+    for m in _DATE_LINE.finditer(top):
         found = parse_date(m.group("date"))
         if found:
             return found
+    lines = top.split("\n")[:DATE_LINES]
+    for pattern, short in ((_DATE_WORD, False), (_DATE_TIME, False), (_DATE_ALONE, True)):
+        for line in lines:
+            if short and len(line.strip()) > SHORT_LINE:
+                continue
+            m = pattern.search(line)
+            if m:
+                found = parse_date(m.group("date"))
+                if found:
+                    return found
     return None
+
+
+def url_date(text: str) -> _dt.date | None:
+    """A date in the path of a URL near the top of the article (its source link)."""
+    m = _URL_DATE.search(text[:DATE_LINE_SCAN])
+    return _make_date(m.group("y"), m.group("m"), m.group("d")) if m else None
 
 
 def filename_date(path: str) -> _dt.date | None:

@@ -7,9 +7,9 @@ Accepted (what changes in ``norm``):
   wraps at a fixed width (``全年出`` / ``货80万台``), so a line as long as the document's
   wrap width that ends without sentence punctuation runs on: its "\\n" becomes " ";
 * a lone "\\r" (old Mac line ends) is a line break: "\\n";
-* bullet and item separators are clause breaks (","): " - " before a word (not a range,
-  ``3 - 5万`` keeps its dash), "•", " · " with spaces, table cells "|"; reference marks
-  ``[1][3]`` are blanked;
+* list items are sentences of their own ("\n"): " - " before a word (not a range, ``3 - 5万``
+  keeps its dash), "•", " · " with spaces; table cells "|" are clause breaks (","); reference
+  marks ``[1][3]`` are blanked;
 * in a headline (a short line without 。 or ,), the space between two words and a "!"
   or "?" are clause breaks, so ``苹果出货量首季跌近10% 三星电子重回榜首`` is two clauses and
   a "!" does not end the headline's sentence.
@@ -33,7 +33,8 @@ WRAP_MIN = 20
 WRAP_LINES = 3
 WRAP_SHARE = 0.6
 
-_BULLET = re.compile(r"(?<=\S)(?P<pad>\s+)-(?=\s+[^\d\s])|•|(?<= )·(?= )|(?<= )\|(?= )")
+_BULLET = re.compile(r"(?<=\S)(?P<pad>\s+)-(?=\s+[^\d\s])|•|(?<= )·(?= )")
+_CELL = re.compile(r"(?<= )\|(?= )")
 _REFERENCE = re.compile(r"\[\d{1,3}\](?:\s*\[\d{1,3}\])*")
 _HEADLINE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%A-Za-z])[ \u3000]+(?=[\u4e00-\u9fff\d])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -52,8 +53,10 @@ def segmentation_view(norm: str) -> str:
     for i, line in enumerate(lines):
         if "[" in line:
             line = _REFERENCE.sub(lambda m: " " * len(m.group()), line)
-        if " - " in line or "•" in line or " · " in line or " | " in line:
-            line = _BULLET.sub(lambda m: (m.group("pad") or "") + ",", line)
+        if " - " in line or "•" in line or " · " in line:
+            line = _BULLET.sub(lambda m: (m.group("pad") or "") + "\n", line)
+        if " | " in line:
+            line = _CELL.sub(",", line)
         stripped = line.strip()
         if stripped and len(stripped) <= HEADLINE_MAX and "。" not in stripped and "," not in stripped[:-1] \
                 and "[" not in stripped and _HAN.search(stripped):
