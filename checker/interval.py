@@ -10,8 +10,9 @@ What a written quantity allows (``interval``), in DESIGN.md's terms:
 * a range keeps its ends, closed and not widened: ``2.5万-3万美元`` is [25000, 30000];
 * a bound is not widened: ``超过80%`` is (80, 100], ``至少90%`` [90, 100], ``不到1%``
   [0, 1), ``不超过5万`` [0, 5万];
-* ``约``/``接近`` (bound ``approx``) widen a figure by a further ``APPROX_WIDENING`` of
-  its magnitude on each side;
+* ``约``/``接近`` (bound ``approx``) widen a figure to ``APPROX_WIDENING`` of its magnitude
+  on each side, or to its written precision where that is wider: ``约25亿`` is [23.75亿,
+  26.25亿], so it disagrees with 27亿; a range written with 约 widens each end by it;
 * the rule's ``tolerance`` widens both ends, by an amount in the unit or by a share of
   the value (``relative``);
 * a percent lies in [0, 100]; counts, bare numbers, ratios and money are never negative;
@@ -212,7 +213,12 @@ def interval(q: Quantity, *, tolerance: Decimal = ZERO, relative: bool = False, 
             half = q.step / 2
             lo, hi, hi_open = lo - half, hi + half, True
     if widen:
-        if q.bound == "approx":
+        if q.bound == "approx" and point:
+            # 约 allows APPROX_WIDENING of the value each side, or its written precision where
+            # that is wider: 约25亿 is [23.75亿, 26.25亿]; 约0.04美元 keeps its ±0.005
+            spread = max(abs(low) * APPROX_WIDENING, q.step / 2 if q.step else ZERO)
+            lo, hi, hi_open = low - spread, high + spread, False
+        elif q.bound == "approx":
             lo = lo - abs(lo) * APPROX_WIDENING if lo.is_finite() else lo
             hi = hi + abs(hi) * APPROX_WIDENING if hi.is_finite() else hi
         if tolerance:

@@ -19,7 +19,9 @@ ACCEPT = [
     ("超过80%", D(80), D(100), True, False),               # (80, 100]
     ("至少90%", D(90), D(100), False, False),              # [90, 100]
     ("不到1%", D(0), D(1), False, True),                   # [0, 1)
-    ("约100亿美元", D("9.4525e9"), D("1.05525e10"), False, True),  # 约: [99.5亿, 100.5亿), then 5% each side
+    ("约100亿美元", D("9.5e9"), D("1.05e10"), False, False),  # 约: 5% each side (wider than ±0.5亿)
+    ("约25亿欧元", D("2.375e9"), D("2.625e9"), False, False),   # so 约25亿 and 27亿 disagree
+    ("约0.04美元", D("0.035"), D("0.045"), False, False),       # the written precision is wider here
     ("13倍以上", D(13), INF, False, False),
 ]
 

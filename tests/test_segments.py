@@ -24,6 +24,8 @@ ACCEPT = [
     # not a break: a space before a number inside a sentence, a name's middle dot
     ("该季度收入为 21 亿欧元,占比为27%。\n", "为 21", 1, " "),
     ("山姆·奥特曼表示将筹资。\n", "姆·奥", 1, "·"),
+    # pinyin a reposting site inserted: the character moves next to the rest of its word
+    ("市场研究機(jī)構(gòu)Canalys報(bào)告顯示,出货量下降。\n", "(bào)告", 4, "报"),
     # old Mac line ends are line breaks
     ("第一行。\r第二行。\r", "。\r第", 1, "\n"),
 ]

@@ -38,6 +38,7 @@ from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
 from ..text import normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
+from .lists import Distribution, distribute
 from .periods import TimeIndex
 from .sources import source_of
 from .terms import Hit, Terms, terms_for
@@ -62,6 +63,7 @@ class _Context:
     ratios: list[int]  #: starts of the percent and times mentions in the sentence
     norm: str  #: the document's matching view
     times: TimeIndex  #: the document's time words
+    lists: dict[int, Distribution]  #: mention start -> the name a 分别 list gives it
 
 
 def ctx_norm(ctx: _Context, start: int, end: int) -> str:
@@ -120,7 +122,9 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
             a = bisect.bisect_left(mention_starts, seg.start)
             b = bisect.bisect_left(mention_starts, seg.end)
             ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
-            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times)
+            lists = distribute(norm, seg.start, seg.end, hits, ordered[a:b], lambda h: _name_kind(h, lex)) \
+                if "分别" in norm[seg.start:seg.end] else {}
+            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists)
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset)
@@ -202,8 +206,17 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     if rule.exclude and any(h.term in rule.exclude for h in own):
         return None
 
-    # subject: own clause (nearest to the number), then earlier clauses, nearest first
-    subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
+    # subject: the name a 分别 list gives the number, else own clause (nearest to the number),
+    # then earlier clauses, nearest first
+    listed = ctx.lists.get(mention.start)
+    if listed is not None and listed.kind == "entity":
+        subject, s_dist = lex.entity_of[listed.hit.term], 0
+        if subject not in rule.subjects:
+            return None  # the list gives this number to another thing
+    else:
+        subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
+    if s_dist is not None and s_dist > 0 and PART_OF.match(doc.norm, ctx.seg.clauses[ci][0]):
+        return None  # "…广告收入250亿元,其中,视频号创造30亿元": a part of the whole, not the subject's figure
     if subject is None:
         if not rule.subject_optional:
             return None
@@ -240,6 +253,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         elif name == "source" and name not in lex.ruleset.qualifiers:
             # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
             value, dist = source_of(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
+        elif listed is not None and listed.kind == name:
+            value, dist = lex.qualifier_value[(name, listed.hit.term)], 0
         else:
             value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
         if value is None:
@@ -255,6 +270,20 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         return None
     score = ((s_dist if s_dist is not None else 2) + m_dist, -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+#: A clause that opens on a part of what the sentence spoke of: 其中, 包括, 当中.
+PART_OF = re.compile(r"\s*(?:其中|当中|包括|内含)")
+
+
+def _name_kind(hit: Hit, lex: Terms) -> str | None:
+    """What a hit names, for 分别 lists: "entity", the qualifier whose word it is, or None."""
+    if hit.term in lex.entity_of:
+        return "entity"
+    for name, terms in lex.qualifier_terms.items():
+        if hit.term in terms:
+            return name
+    return None
 
 
 @lru_cache(maxsize=256)

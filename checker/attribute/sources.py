@@ -1,4 +1,10 @@
-"""Who a figure is attributed to in its sentence: 据IDC统计, Canalys数据显示, (数据来自麦肯锡)."""
+"""Who a figure is attributed to: 据IDC统计, Canalys数据显示, (数据来自麦肯锡), IDC表示, 从Canalys获悉.
+
+The source is looked for in the number's sentence (the nearest before the number, else a
+note after it), else in the earlier sentences of its paragraph (a report named once,
+then retold sentence by sentence).  An organisation written in Latin letters inside a
+longer phrase is the source itself: ``市场研究机构Canalys报告显示`` -> Canalys.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +12,70 @@ import re
 
 from ..model import Document
 
-#: Who a figure is attributed to: 据富国银行统计, 据投行伯恩斯坦的分析师估算, (数据来自麦肯锡),
-#: 花旗研究的分析师.  Group ``src`` is the source as written.
+#: Who a figure is attributed to.  Accepted: 据富国银行统计, 据投行伯恩斯坦的分析师估算, 花旗研究的分析师,
+#: Canalys报告显示, 机构Canalys发文称, IDC 表示, 据Omdia 发布的…报告, 从“Canalys”获悉, 据IDC,.
+#: Group ``src…`` is the source as written.
 SOURCE = re.compile(
     r"据(?P<src>[^,。:;()\d]{2,16}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究)"
     r"|数据来自(?P<src2>[^,。:;()]{2,16})"
     r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师"
-    r"|(?P<src4>[A-Za-z][A-Za-z0-9 &.-]{1,20}|[^,。:;()\d的\s]{2,8})的?(?:数据|报告|统计)(?:显示|称|指出)")
+    r"|(?P<src4>[A-Za-z][A-Za-z0-9 &.-]{1,20}|[^,。:;()\d的\s]{2,8})的?(?:最新)?(?:数据|报告|统计|资料|研究)(?:显示|称|指出|表明)"
+    r"|(?<![A-Za-z0-9])(?P<src5>[A-Z][A-Za-z0-9&.-]{1,20})\s*(?:表示|称|指出|发文称|认为|预计|预测|估计|估算|统计|报告|"
+    r"最新(?:发布|公布)|发布的?|公布的?)"
+    r"|从\s*[\"“]?(?P<src6>[A-Za-z][A-Za-z0-9&. -]{1,20}?)[\"”]?\s*获悉"
+    r"|据\s*(?P<src7>[A-Za-z][A-Za-z0-9&.-]{1,20})")
 
-#: A verb of reaching, denied, right before the number: the sentence says the figure will
+#: A Latin-letter organisation name inside a longer source phrase.
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]{2,20}")
+_GROUPS = ("src", "src2", "src3", "src4", "src5", "src6", "src7")
+
+
+def _in_sentence(doc: Document, start: int, end: int) -> str | None:
+    found = None
+    for m in SOURCE.finditer(doc.norm, start, end):
+        for g in _GROUPS:
+            if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
+                s, e = m.span(g)
+                found = _name(doc.text[s:e].strip())
+                break
+    return found
+
+
+def _name(source: str) -> str:
+    latin = _LATIN_NAME.findall(source)
+    if latin and not source.isascii():
+        return latin[-1]
+    return source
 
 
 def source_of(doc: Document, sentence_start: int, mention_start: int, sentence_end: int | None = None) -> str | None:
-    """The source a figure is attributed to in its sentence, as written: the nearest
-    before the number, else a note after it ("…1 万亿美元(数据来自麦肯锡)")."""
-    found = None
-    for m in SOURCE.finditer(doc.norm, sentence_start, mention_start):
-        for g in ("src", "src2", "src3", "src4"):
-            if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
-                s, e = m.span(g)
-                found = doc.text[s:e].strip()
+    """The source a figure is attributed to, as written: in its sentence before the number,
+    else a note after it ("…1 万亿美元(数据来自麦肯锡)"), else the last source the earlier
+    sentences of its paragraph named."""
+    found = _in_sentence(doc, sentence_start, mention_start)
     if found is None and sentence_end is not None:
         after = SOURCE_AFTER.search(doc.norm, mention_start, sentence_end)
         if after is not None:
             found = doc.text[after.start("src"):after.end("src")].strip()
+    if found is None:
+        paragraph = doc.norm.rfind("\n", 0, sentence_start) + 1
+        if paragraph < sentence_start:
+            found = _in_sentence(doc, paragraph, sentence_start)
+    if found is None:
+        found = lead_source(doc)
     return found
+
+
+#: The title and lead, where an article names the report it retells, are this long at most.
+LEAD_CHARS = 400
+
+
+def lead_source(doc: Document) -> str | None:
+    """The first source the title and lead name (an article retelling one report names it
+    at the top and then gives its figures sentence by sentence)."""
+    end = min(len(doc.norm), LEAD_CHARS)
+    stop = doc.norm.find("。", 0, end)
+    return _in_sentence(doc, 0, stop + 1 if stop != -1 else end)
 
 
 #: A source noted after the figure: (数据来自麦肯锡), (来源:IDC).
@@ -38,7 +83,8 @@ SOURCE_AFTER = re.compile(r"[(]\s*(?:数据来自|数据来源[:]?|来源[:]|资
 
 
 #: Words before 数据显示 that describe data rather than name who published it (权威数据显示).
-NOT_SOURCES = frozenset({"权威", "公开", "相关", "最新", "官方", "统计", "市场", "行业", "调查", "研究", "有关", "多项"})
+NOT_SOURCES = frozenset({"权威", "公开", "相关", "最新", "官方", "统计", "市场", "行业", "调查", "研究", "有关", "多项",
+                         "报告", "数据", "公司", "该公司", "其", "CEO", "CFO"})
 
 
 __all__ = ["SOURCE", "source_of"]

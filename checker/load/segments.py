@@ -14,6 +14,9 @@ Accepted (what changes in ``norm``):
   or "?" are clause breaks, so ``苹果出货量首季跌近10% 三星电子重回榜首`` is two clauses and
   a "!" does not end the headline's sentence.
 
+* pinyin that a reposting site put after a character (``機(jī)構(gòu)``, ``報(bào)告``) is blanked and the
+  character moved next to the text it belongs to (``  機    構報告``), so words read whole again.
+
 Not: ``山姆·奥特曼`` (a name's middle dot has no spaces), ``21 億歐元`` (a space before a
 number inside a sentence), a short line without punctuation followed by a blank line (a
 heading). One pass over the lines: O(length).
@@ -38,6 +41,8 @@ _CELL = re.compile(r"(?<= )\|(?= )")
 _REFERENCE = re.compile(r"\[\d{1,3}\](?:\s*\[\d{1,3}\])*")
 _HEADLINE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%A-Za-z])[ \u3000]+(?=[\u4e00-\u9fff\d])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+_PINYIN = re.compile(rf"(?P<han>[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 _HEADLINE_MARK = re.compile(r"[!?](?=\s*[\u4e00-\u9fffA-Za-z0-9])")
 #: A headline is a short line with no sentence punctuation inside.
 HEADLINE_MAX = 60
@@ -51,6 +56,8 @@ def segmentation_view(norm: str) -> str:
     width = _wrap_width(lines)
     out: list[str] = []
     for i, line in enumerate(lines):
+        if "(" in line:
+            line = _PINYIN.sub(lambda m: " " * (len(m.group()) - 1) + m.group("han"), line)
         if "[" in line:
             line = _REFERENCE.sub(lambda m: " " * len(m.group()), line)
         if " - " in line or "•" in line or " · " in line:
