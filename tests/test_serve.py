@@ -77,6 +77,13 @@ def test_the_page_is_served_with_a_strict_policy(server):
     csp = resp.getheader("Content-Security-Policy")
     assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "unsafe-eval" not in csp
     assert resp.getheader("X-Content-Type-Options") == "nosniff"
+    # the hash in the policy is that of the page's one script, exactly as served
+    import base64
+    import hashlib
+
+    (script,) = re.findall(r"<script>(.*?)</script>", page, flags=re.S)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert f"'sha256-{digest}'" in csp
 
 
 def test_draft_numbers_are_highlighted_by_what_the_archive_says(server):

@@ -44,7 +44,7 @@ from ..render.html import escape, finding_section, page
 #: Largest request body accepted (a long draft is well under 1 MB).
 MAX_BODY = 2 * 1024 * 1024
 #: Claims listed one by one in a finding of the panel; an archive may retell a figure thousands of times.
-MAX_LISTED = 40
+MAX_LISTED = 12
 
 #: Highlight of a number by the worst finding it is in; a number in none is "unmatched".
 STATE_OF_KIND = {"contradiction": "contradiction", "arithmetic": "contradiction", "divergence": "divergence",
@@ -209,7 +209,8 @@ def _with_claims(finding: Finding, claims: tuple[Claim, ...]) -> Finding:
 
 PAGE_CSS = """\
 .layout{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem}
-@media (max-width:60rem){.layout{grid-template-columns:1fr}}
+#side{position:sticky;top:0;align-self:start;max-height:100vh;overflow-y:auto}
+@media (max-width:60rem){.layout{grid-template-columns:1fr}#side{position:static;max-height:none}}
 textarea{width:100%;min-height:14rem;font:inherit;padding:.5rem;border:1px solid #d1d5db;border-radius:6px}
 #drop{border:2px dashed #d1d5db;border-radius:6px;padding:.6rem;text-align:center;color:#6b7280;margin:.5rem 0}
 #drop.over{border-color:#2563eb;color:#2563eb}
@@ -311,7 +312,7 @@ def review_page(archive_label: str, result: dict | None = None, error: str = "",
 <p class="legend">{legend}</p>
 <p id="summary">{escape(result.get("summary", ""))}</p><p id="error">{escape(error)}</p>
 <div class="layout"><div id="draft">{result.get("draft", "")}</div>
-<div><p id="hint"></p><div id="findings">{result.get("findings", "")}</div></div></div>
+<div id="side"><p id="hint"></p><div id="findings">{result.get("findings", "")}</div></div></div>
 </main>"""
     return page("factcheck: pre-publish check", body, css=PAGE_CSS, script=PAGE_SCRIPT)
 

@@ -89,7 +89,7 @@ def page(title: str, body: str, *, css: str = "", script: str = "") -> str:
              f"<title>{escape(title)}</title>\n<style>\n{CSS}{css}</style>\n</head>\n<body>\n",
              body, "\n"]
     if script:
-        parts.append(f"<script>\n{script}</script>\n")
+        parts.append(f"<script>{script}</script>\n")  # exactly the text a CSP hash covers
     parts.append("</body>\n</html>\n")
     return "".join(parts)
 
