@@ -133,9 +133,9 @@ def fill(db: Path, target: int, *, spread: int = 1, seed: int = 11) -> int:
 
 
 def _columns():
-    from checker.archive import _CLAIM_COLUMNS
+    from checker.archive import CLAIM_COLUMNS
 
-    return _CLAIM_COLUMNS
+    return CLAIM_COLUMNS
 
 
 def _vary_claim(claim, path, rng, variant=0):

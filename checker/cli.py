@@ -77,13 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pre-publish mode: check the PATHs (drafts) against this archive directory or "
                         "index file (.sqlite); only findings that involve a draft are reported")
 
-    p = sub.add_parser("report", help="write a Markdown report over a corpus",
-                       description="Write a Markdown report: a summary, one section per disputed claim, "
-                                   "then the consistent claims in brief.",
+    p = sub.add_parser("report", help="write a Markdown or HTML report over a corpus",
+                       description="Write a report: a summary, one section per disputed claim with its interval "
+                                   "chart, then the consistent claims in brief.",
                        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_input_options(p)
     _add_rules_option(p)
-    p.add_argument("--output", "-o", metavar="FILE", required=True, help="the Markdown file to write")
+    p.add_argument("--output", "-o", metavar="FILE", required=True,
+                   help="the file to write (Markdown; its charts go to FILE.charts/ beside it)")
+    p.add_argument("--format", choices=("markdown", "html"), default=None,
+                   help="markdown or html (one self-contained page); default: html for a .html output, "
+                        "else markdown")
 
     p = sub.add_parser("extract", help="list every numeric quantity found, normalized",
                        description="List every quantity found in the articles: position, text as written, "
@@ -108,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="FILE", default=None,
                    help="index file (default: .factcheck/index.sqlite at the project root)")
     p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+
+    p = sub.add_parser("serve", help="serve the pre-publish check as a local page",
+                       description="Serve a local page where an editor pastes or drops a draft and sees each "
+                                   "checked number highlighted against the archive (red contradiction, amber "
+                                   "divergence, grey agreement); a click shows the archive's side.",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--archive", metavar="INDEX", default=None,
+                   help="index file written by 'factcheck index' (default: .factcheck/index.sqlite at the "
+                        "project root, when it exists)")
+    p.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765; 0: any free port)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    _add_rules_option(p)
+    p.add_argument("--config", metavar="FILE", default=None, help="configuration file")
     return parser
 
 

@@ -204,8 +204,35 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
     return report
 
 
+def check_draft(doc: Document, ruleset: RuleSet, against: Sequence[str] = (), *, config: Config | None = None,
+                show_consistent: bool = True) -> tuple[list[Mention], list[Claim], Report]:
+    """One draft already in memory (the review page's pasted text) against archive index
+    files, as ``check(paths, against=indexes)`` checks a draft file: the draft's mentions,
+    its claims, and the report of the findings that involve it."""
+    options = CheckOptions(show_consistent=show_consistent)
+    mentions, doc_claims = claims_for_document(doc, ruleset)
+    findings: list[Finding] = []
+    for run in DOCUMENT_CHECKS:
+        findings.extend(run(doc, mentions, doc_claims, ruleset, options))
+    claims = list(doc_claims)
+    corpus_rules = corpus_check_rules(doc_claims, ruleset)
+    for index_path in against:
+        claims.extend(archive_claims_for(doc_claims, index_path, corpus_rules=corpus_rules))
+    options = dataclasses.replace(options, involving=frozenset({doc.path}))
+    for run in GROUP_CHECKS:
+        findings.extend(run(claims, ruleset, options))
+    findings = [f for f in findings if _involves(f, {doc.path})]
+    findings, unused = apply_suppressions(findings, parse_suppressions(doc))
+    findings.extend(unused)
+    if config is not None:
+        findings = config.apply(findings)
+    findings.sort(key=Finding.sort_key)
+    report = Report(findings=findings, documents=1, claims=len(claims), mentions=len(mentions), paths=[doc.path])
+    return mentions, doc_claims, report
+
+
 def _involves(finding: Finding, paths: set[str]) -> bool:
     return any(c.path in paths for c in finding.claims) or any(l.path in paths for l in finding.locations)
 
 
-__all__ = ["ExampleResult", "check", "claims_for_document", "extract_paths", "resolve_rules", "run_examples"]
+__all__ = ["ExampleResult", "check", "check_draft", "claims_for_document", "extract_paths", "resolve_rules", "run_examples"]

@@ -22,7 +22,7 @@ def test_every_error_code_is_documented():
 def test_readme_documents_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in ["factcheck check", "factcheck report", "factcheck extract", "factcheck rules",
-                    "factcheck index"]:
+                    "factcheck index", "factcheck serve"]:
         assert command in readme, command
 
 

@@ -23,15 +23,20 @@ def parse(argv):
 @pytest.fixture
 def hand_pipeline(monkeypatch):
     """report.run over the hand-built seed report (independent of the extraction stages)."""
-    monkeypatch.setattr(report_command, "build_report", lambda args, config: build_seed_report())
+    monkeypatch.setattr(report_command, "build_report", lambda args, config, ruleset=None: build_seed_report())
 
 
-def test_report_writes_the_markdown(tmp_path, hand_pipeline, monkeypatch, capsys):
+def test_report_writes_the_markdown(tmp_path, hand_pipeline, monkeypatch, capsys, golden):
+    """The Markdown of the renderer, with a link to each chart file written beside it."""
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "r.md"
     code = report_command.run(parse(["report", "seeds/", "-o", str(out)]))
     assert code == 1  # a contradiction is at or above the default fail-on (error)
-    assert out.read_bytes() == (GOLDEN / "seeds-hand.md").read_bytes()
+    text = out.read_text(encoding="utf-8")
+    golden("seeds-hand.report.md", text)
+    without_links = "".join(l for l in text.splitlines(keepends=True)[0:] if not l.startswith("![Interval chart"))
+    assert without_links.replace("\n\n\n", "\n\n") == (GOLDEN / "seeds-hand.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "r.charts").iterdir()) == ["1.svg", "3.svg"]
     assert "wrote" in capsys.readouterr().err
 
 
@@ -43,16 +48,21 @@ def test_report_exit_code_follows_configured_fail_on(tmp_path, hand_pipeline, mo
 
 def test_report_is_deterministic(tmp_path, hand_pipeline, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    report_command.run(parse(["report", "x", "-o", "a.md"]))
-    report_command.run(parse(["report", "x", "-o", "b.md"]))
-    assert (tmp_path / "a.md").read_bytes() == (tmp_path / "b.md").read_bytes()
+    report_command.run(parse(["report", "x", "-o", "r.md"]))
+    first = (tmp_path / "r.md").read_bytes(), (tmp_path / "r.charts" / "1.svg").read_bytes()
+    report_command.run(parse(["report", "x", "-o", "r.md"]))
+    assert ((tmp_path / "r.md").read_bytes(), (tmp_path / "r.charts" / "1.svg").read_bytes()) == first
+    report_command.run(parse(["report", "x", "-o", "r.html"]))
+    html = (tmp_path / "r.html").read_bytes()
+    report_command.run(parse(["report", "x", "-o", "r.html"]))
+    assert (tmp_path / "r.html").read_bytes() == html
 
 
 def test_interrupted_report_leaves_no_half_file(tmp_path, monkeypatch):
     """Ctrl-C while writing: the previous report stays whole and no temporary file remains."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "r.md").write_text("previous\n", encoding="utf-8")
-    monkeypatch.setattr(report_command, "build_report", lambda args, config: build_seed_report())
+    monkeypatch.setattr(report_command, "build_report", lambda args, config, ruleset=None: build_seed_report())
 
     import checker.render.common as common
 
@@ -66,7 +76,8 @@ def test_interrupted_report_leaves_no_half_file(tmp_path, monkeypatch):
     code = main(["report", "x", "-o", "r.md"])
     assert code == 130
     assert (tmp_path / "r.md").read_text(encoding="utf-8") == "previous\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.charts", "r.md"]
+    assert not [p for p in (tmp_path / "r.charts").iterdir() if not p.name.endswith(".svg")]
 
 
 def test_unwritable_output_is_exit_2(tmp_path, hand_pipeline, capsys):
@@ -92,16 +103,27 @@ def test_shipped_seed_report_is_current(update_golden):
     os.chdir(ROOT)
     try:
         args = parse(["report", "seeds/", "-o", "reports/seeds.md", "--no-progress"])
+        from checker import pipeline
+        from checker.commands import rule_tolerances
         from checker.config import resolve_config
 
-        text = render_report_text(report_command.build_report(args, resolve_config(None)), "markdown",
-                                  show_consistent=True)
+        config = resolve_config(None)
+        ruleset = pipeline.resolve_rules(None, config)
+        text, charts = report_command.markdown_outputs(report_command.build_report(args, config, ruleset),
+                                                       "reports/seeds.md", rule_tolerances(ruleset))
     finally:
         os.chdir(cwd)
     if update_golden:
         SHIPPED_REPORT.write_bytes(text.encode("utf-8"))
+        for path, svg in charts.items():
+            (ROOT / path).parent.mkdir(exist_ok=True)
+            (ROOT / path).write_bytes(svg.encode("utf-8"))
     assert SHIPPED_REPORT.exists(), "reports/seeds.md is missing; run pytest tests/test_report.py --update-golden"
     assert SHIPPED_REPORT.read_bytes() == text.encode("utf-8"), "reports/seeds.md is stale"
+    shipped_charts = sorted((ROOT / "reports" / "seeds.charts").glob("*.svg"))
+    assert [p.relative_to(ROOT) for p in shipped_charts] == sorted(charts), "reports/seeds.charts/ is stale"
+    for path, svg in charts.items():
+        assert (ROOT / path).read_bytes() == svg.encode("utf-8"), f"{path} is stale"
 
 
 # --- CI integration -----------------------------------------------------------------------

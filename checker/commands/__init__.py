@@ -54,6 +54,12 @@ def report_problems(report: Report) -> None:
                          hint="check the paths and their encodings (messages above)")
 
 
+def rule_tolerances(ruleset) -> dict:
+    """rule id -> (tolerance, relative) of every claim rule, for the renderers that draw
+    each claim's interval (render/chart.py)."""
+    return {r.id: (r.tolerance, r.tolerance_relative) for r in ruleset.rules}
+
+
 def require_paths(args, what: str) -> None:
     """A usage error when no PATH was given."""
     if not args.paths:
@@ -62,4 +68,4 @@ def require_paths(args, what: str) -> None:
 
 
 __all__ = ["FAIL_ON", "FORMATS_CHECK", "FORMATS_EXTRACT", "choose_format", "exit_code_for", "report_problems",
-           "require_paths"]
+           "require_paths", "rule_tolerances"]

@@ -1,7 +1,7 @@
 """Renderers: a Report (or extracted mentions) in, text out.  They never compute findings
 and never choose the exit code.
 
-    render_report(report, fmt, out, *, show_consistent=False, color=None)   # check: rich|plain|markdown|json|sarif|github
+    render_report(report, fmt, out, *, show_consistent=False, color=None)   # check: rich|plain|markdown|json|sarif|github|html
     render_mentions(items, fmt, out, *, color=None)                         # extract: rich|plain|json
     write_report(report, fmt, path, *, show_consistent=False)               # atomically, for --output
 
@@ -27,11 +27,15 @@ FORMATS: dict[str, str] = {
     "json": "jsonout",
     "sarif": "sarif",
     "github": "github",
+    "html": "html",
 }
+
+#: Formats that draw interval charts and so take the rules' tolerances (rule id -> (tolerance, relative)).
+CHARTED = ("rich", "html")
 
 
 def render_report(report: Report, fmt: str, out: TextIO, *, show_consistent: bool = False,
-                  color: bool | None = None) -> None:
+                  color: bool | None = None, tolerances=None) -> None:
     """Write ``report`` to ``out`` in format ``fmt`` (one of FORMATS)."""
     if fmt not in FORMATS:
         from ..errors import UsageError
@@ -39,12 +43,15 @@ def render_report(report: Report, fmt: str, out: TextIO, *, show_consistent: boo
         raise UsageError(f"unknown output format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
     module = importlib.import_module(f".{FORMATS[fmt]}", __package__)
     if fmt == "rich":
-        module.render(report, out, show_consistent=show_consistent, color=color)
+        module.render(report, out, show_consistent=show_consistent, color=color, tolerances=tolerances)
+    elif fmt in CHARTED:
+        module.render(report, out, show_consistent=show_consistent, tolerances=tolerances)
     else:
         module.render(report, out, show_consistent=show_consistent)
 
 
-def render_report_text(report: Report, fmt: str, *, show_consistent: bool = False, width: int = 100) -> str:
+def render_report_text(report: Report, fmt: str, *, show_consistent: bool = False, width: int = 100,
+                       tolerances=None) -> str:
     """The report as a string (``rich`` without colour, ``width`` cells wide)."""
     buffer = io.StringIO()
     if fmt == "rich":
@@ -52,16 +59,16 @@ def render_report_text(report: Report, fmt: str, *, show_consistent: bool = Fals
 
         console = make_console(buffer, color=False)
         console.width = width
-        render_to(console, report, show_consistent=show_consistent)
+        render_to(console, report, show_consistent=show_consistent, tolerances=tolerances)
     else:
-        render_report(report, fmt, buffer, show_consistent=show_consistent)
+        render_report(report, fmt, buffer, show_consistent=show_consistent, tolerances=tolerances)
     return buffer.getvalue()
 
 
-def write_report(report: Report, fmt: str, path, *, show_consistent: bool = False) -> None:
+def write_report(report: Report, fmt: str, path, *, show_consistent: bool = False, tolerances=None) -> None:
     """Render to ``path`` atomically (temporary file + os.replace): an interrupted run
     never leaves half a report."""
-    write_atomic(path, render_report_text(report, fmt, show_consistent=show_consistent))
+    write_atomic(path, render_report_text(report, fmt, show_consistent=show_consistent, tolerances=tolerances))
 
 
 def render_mentions(items, fmt: str, out: TextIO, *, color: bool | None = None) -> None:

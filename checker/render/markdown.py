@@ -18,10 +18,12 @@ tables, ``<``, ``&``, emphasis characters); the number in a quote is marked with
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from typing import Mapping, TextIO
+from urllib.parse import quote
 
 from ..amounts import value_text
 from ..model import Claim, Finding, Report
+from . import chart
 from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text,
                      same_sentence, side_sentence, side_text, sorted_claims, sorted_locations,
                      visible_findings)
@@ -88,10 +90,12 @@ def _summary(report: Report, findings: list[Finding]) -> list[str]:
     return lines
 
 
-def _disputed_section(n: int, finding: Finding) -> list[str]:
+def _disputed_section(n: int, finding: Finding, chart_link: str | None = None) -> list[str]:
     kind = KIND_LABELS[finding.kind][0]
     lines = [f"### {n}. {kind.capitalize()}: {escape(heading(finding))}", "",
              f"Rule {code(finding.rule)} · severity **{finding.severity}**", ""]
+    if chart_link:
+        lines += [f"![Interval chart of every article's value]({quote(chart_link)})", ""]
     if finding.claims:
         lines += _claims_table(finding) + [""]
     if finding.locations:
@@ -128,8 +132,25 @@ def _consistent_item(finding: Finding) -> str:
     return f"- **{escape(heading(finding))}** ({code(finding.rule)}): {escape(finding.message)} — {where}"
 
 
-def render_text(report: Report, *, show_consistent: bool = False) -> str:
+def disputed_findings(report: Report, show_consistent: bool = False) -> list[Finding]:
+    """The disputed claims in the order of their numbered sections."""
     findings = visible_findings(report, show_consistent)
+    return [f for kind in DISPUTED_KINDS for f in findings if f.kind == kind]
+
+
+def chart_files(report: Report, *, show_consistent: bool = False, tolerances=None) -> dict[int, str]:
+    """Section number -> the SVG of its interval chart (render/chart.py), for the
+    disputed claims that get one; ``factcheck report`` writes them beside the Markdown
+    (GitHub shows a linked SVG, not an inline one)."""
+    return {n: chart.svg(f, tolerances=tolerances, ident=f"finding-{n}") + "\n"
+            for n, f in enumerate(disputed_findings(report, show_consistent), start=1) if chart.charted(f)}
+
+
+def render_text(report: Report, *, show_consistent: bool = False, chart_links: Mapping[int, str] | None = None
+                ) -> str:
+    """``chart_links``: section number -> the link of its chart (written by the caller)."""
+    findings = visible_findings(report, show_consistent)
+    links = chart_links or {}
     out = [f"# {TITLE}", "", "## Summary", ""] + _summary(report, findings) + [""]
     disputed = [f for kind in DISPUTED_KINDS for f in findings if f.kind == kind]
     notices = [f for f in findings if f.kind == "notice"]
@@ -137,7 +158,7 @@ def render_text(report: Report, *, show_consistent: bool = False) -> str:
     out += ["## Disputed claims", ""]
     if disputed:
         for n, finding in enumerate(disputed, start=1):
-            out += _disputed_section(n, finding)
+            out += _disputed_section(n, finding, links.get(n))
     else:
         out += ["No contradictions, divergences or arithmetic errors.", ""]
     if notices:
@@ -156,5 +177,6 @@ def render_text(report: Report, *, show_consistent: bool = False) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
-    out.write(render_text(report, show_consistent=show_consistent))
+def render(report: Report, out: TextIO, *, show_consistent: bool = False,
+           chart_links: Mapping[int, str] | None = None) -> None:
+    out.write(render_text(report, show_consistent=show_consistent, chart_links=chart_links))

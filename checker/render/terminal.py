@@ -23,6 +23,7 @@ from rich.text import Text
 
 from ..amounts import value_text
 from ..model import Claim, Finding, Report, severity_rank
+from .chart import PALETTE, text_rows
 from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
                      side_sentence,
                      side_text, sides, visible_findings)
@@ -102,9 +103,10 @@ def excerpt(sentence: str, start: int, end: int, cells: int, *, mark: bool) -> T
 class FindingView:
     """A Finding as a rich renderable."""
 
-    def __init__(self, finding: Finding, *, mark: bool = True):
+    def __init__(self, finding: Finding, *, mark: bool = True, tolerances=None):
         self.finding = finding
         self.mark = mark
+        self.tolerances = tolerances
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         f = self.finding
@@ -141,6 +143,8 @@ class FindingView:
             sentence, start, end = side_sentence(side, siblings)
             body = excerpt(sentence, start, end, width - SENTENCE_INDENT, mark=self.mark)
             yield Text(" " * SENTENCE_INDENT) + body
+        if f.kind == "contradiction":
+            yield from interval_lines(f, self.tolerances)
         reason = Text(" " * INDENT + "→ ")
         reason.append(" ".join(f.message.split()))
         yield reason
@@ -148,6 +152,25 @@ class FindingView:
             if detail.strip():
                 yield Text(" " * (INDENT + 2) + " ".join(detail.split()), style="dim")
         yield Text("")
+
+
+def interval_lines(finding: Finding, tolerances=None) -> list[Text]:
+    """The contradiction on a number line (render/chart.py): one bar per claim, the
+    clusters in their colours, ``×`` over the gap between values that cannot both hold."""
+    rows = text_rows(finding, tolerances=tolerances)
+    labels = [label for label, _, k in rows if k >= -1]
+    cells = min(max((cell_len(label) for label in labels), default=0), 24)
+    out = []
+    for label, bar, k in rows:
+        line = Text(" " * INDENT)
+        shown = fit_right(label, cells) if k >= -1 else ""
+        line.append(" " * (cells - cell_len(shown)) + shown + "  ")
+        style = "red" if k == -1 else "dim" if k == -2 else PALETTE[k % len(PALETTE)]
+        line.append(bar, style=style)
+        if k == -2:
+            line.append("  " + label, style="dim")
+        out.append(line)
+    return out
 
 
 class SummaryView:
@@ -173,15 +196,16 @@ class SummaryView:
             yield Text(f"not read: {p.path}: {p.code} {p.message}", style="red")
 
 
-def render_to(console: Console, report: Report, *, show_consistent: bool = False) -> None:
+def render_to(console: Console, report: Report, *, show_consistent: bool = False, tolerances=None) -> None:
     """Print the report on ``console`` (the caller owns the Console)."""
     findings = visible_findings(report, show_consistent)
     mark = console.color_system is not None and not console.no_color
     # an editor reads the errors first: most severe first, then in order of position
     for finding in sorted(findings, key=lambda f: -severity_rank(f.severity)):
-        console.print(FindingView(finding, mark=mark))
+        console.print(FindingView(finding, mark=mark, tolerances=tolerances))
     console.print(SummaryView(report, findings))
 
 
-def render(report: Report, out: TextIO, *, show_consistent: bool = False, color: bool | None = None) -> None:
-    render_to(make_console(out, color), report, show_consistent=show_consistent)
+def render(report: Report, out: TextIO, *, show_consistent: bool = False, color: bool | None = None,
+           tolerances=None) -> None:
+    render_to(make_console(out, color), report, show_consistent=show_consistent, tolerances=tolerances)
