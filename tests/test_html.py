@@ -242,12 +242,13 @@ def test_scale_is_log_over_orders_of_magnitude():
 
 def test_svg_marks_ends_bounds_and_approximations():
     f = finding_of(q(13, None, "ge", unit="times", classifier=None), q(5, 5, "approx", unit="times", step=1,
-                                                                          classifier=None))
+                                                                          classifier=None),
+                   q(3, 3, unit="times", step=1, classifier=None))
     svg = chart.svg(f, ident="t")
-    assert svg.count('class="bar"') == 2
+    assert svg.count('class="bar"') == 3
     assert '<path d="M' in svg  # the arrow of ≥13倍, open to the right
     assert 'fill="url(#t-h' in svg  # ≈5倍 hatched
-    assert '<circle' in svg  # the open upper end of ≈5倍 ([4.5, 5.5) widened)
+    assert '<circle' in svg  # the open upper end of 3倍 ([2.5, 3.5))
     assert chart.svg(f, ident="t") == svg
 
 
