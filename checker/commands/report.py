@@ -16,9 +16,10 @@ import sys
 
 from .. import pipeline
 from ..config import resolve_config
+from ..errors import UsageError
 from ..model import Report
 from ..render import write_report
-from . import exit_code_for, report_problems, require_paths
+from . import check_stdin_filename, exit_code_for, explicit_paths, report_problems, require_paths, split_ids
 from .progress import CheckProgress
 
 
@@ -27,16 +28,30 @@ def build_report(args, config) -> Report:
     with CheckProgress(args.paths, not args.no_progress, include=list(config.include) or None,
                        exclude=tuple(config.exclude), label="reading") as tick:
         return pipeline.check(args.paths, rules=args.rules, config=config, date=args.date,
-                              stdin_filename=args.stdin_filename, show_consistent=True, progress=tick)
+                              stdin_filename=args.stdin_filename, show_consistent=True,
+                              force_exclude=args.force_exclude, select=split_ids(args.select),
+                              ignore=split_ids(args.ignore),
+                              cache_dir=None if args.no_cache else pipeline.default_cache_dir(), progress=tick)
 
 
 def run(args) -> int:
-    require_paths(args, "report")
+    check_stdin_filename(args)
     config = resolve_config(args.config)
+    if args.show_settings:
+        from .settings import show_settings
+
+        sys.stdout.write(show_settings(args, config, select=split_ids(args.select), ignore=split_ids(args.ignore),
+                                       fmt="markdown"))
+        return 0
+    if not args.output:
+        raise UsageError("no --output FILE", hint="name the Markdown file to write: -o FILE.md ('-': standard output)")
+    require_paths(args, "report")
     report = build_report(args, config)
-    report_problems(report)
+    named_unreadable = report_problems(report, explicit_paths(args))
     write_report(report, "markdown", args.output, show_consistent=True)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items() if n)
-    print(f"factcheck: wrote {args.output} ({report.documents} articles; {counts or 'no findings'})",
-          file=sys.stderr)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"factcheck: wrote {where} ({report.documents} articles; {counts or 'no findings'})", file=sys.stderr)
+    if named_unreadable:
+        return 2
     return exit_code_for(report, config.fail_on or "error")
