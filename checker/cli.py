@@ -18,31 +18,65 @@ from . import __version__
 from .commands import FAIL_ON, FORMATS_CHECK, FORMATS_EXTRACT
 from .errors import FactcheckError
 
-EPILOG = """\
+POSITIONS = "Positions are 1-based lines and columns counted in Unicode code points.\n"
+#: Each command's own exit codes: a help never mentions an option its command lacks.
+EPILOG_CHECK = """\
 exit codes: 0 no finding at or above --fail-on, 1 findings at or above it,
-            2 usage, configuration, rule-file, input or internal error.
-Positions are 1-based lines and columns counted in Unicode code points.
+            2 usage, configuration, rule-file or input error (a PATH named that
+            cannot be read counts), or an internal error.
+""" + POSITIONS
+EPILOG_REPORT = """\
+exit codes: 0 no finding at or above fail-on of the configuration (default error),
+            1 findings at or above it, 2 usage, configuration, rule-file or input
+            error (a PATH named that cannot be read counts), or an internal error.
+""" + POSITIONS
+EPILOG_EXTRACT = """\
+exit codes: 0 the quantities were listed, 2 usage or input error (a PATH named
+            that cannot be read counts), or an internal error.
+""" + POSITIONS
+EPILOG_INDEX = """\
+exit codes: 0 the index was written, 2 usage, configuration, rule-file, input or
+            index error, or an internal error.
 """
+EPILOG_RULES_TEST = """\
+exit codes: 0 every example passes, 2 an example failed, or a rule-file or
+            configuration error.
+"""
+EPILOG_RULES_LIST = """\
+exit codes: 0 the rules were listed, 2 a rule-file or configuration error.
+"""
+EPILOG = """\
+exit codes: 0 success (check: no finding at or above --fail-on), 1 findings at or
+            above it, 2 usage, configuration, rule-file, input or internal error.
+""" + POSITIONS
 
 
 def _add_output_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     p.add_argument("--format", choices=formats, default=None,
                    help="output format (default: rich on a terminal, plain when piped; "
-                        "also FACTCHECK_FORMAT)")
+                        "also FACTCHECK_FORMAT, ignored when it names a format this command lacks)")
     p.add_argument("--output", "-o", metavar="FILE", default=None,
-                   help="write the report to FILE instead of standard output")
+                   help="write to FILE instead of standard output ('-': standard output); a symlink is "
+                        "written through to its target, a FIFO or character device is written to, "
+                        "anything else that is not a regular file is refused (E208)")
 
 
-def _add_input_options(p: argparse.ArgumentParser) -> None:
+def _add_input_options(p: argparse.ArgumentParser, *, walk: bool = True) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="articles or directories (.md, .markdown, .txt); '-' reads standard input")
+                   help="articles or directories (.md, .markdown, .txt); '-' reads standard input; "
+                        "options may come before, between or after the PATHs")
     p.add_argument("--stdin-filename", metavar="NAME", default=None,
-                   help="the path to report for text read from standard input")
+                   help="the path to report for text read from standard input ('-'); with no PATH, "
+                        "standard input is read; with PATHs but no '-', a usage error")
     p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
                    help="publication date for articles that do not state one (resolves 去年, 今年 …)")
     p.add_argument("--config", metavar="FILE", default=None,
                    help="configuration file (default: the closest factcheck.toml or "
                         "pyproject.toml [tool.factcheck] from the current directory upwards)")
+    if walk:
+        p.add_argument("--force-exclude", action="store_true",
+                       help="apply the configured exclude globs to files named explicitly too "
+                            "(what pre-commit passes)")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
@@ -50,6 +84,24 @@ def _add_rules_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", metavar="PATH", default=None,
                    help="rule file or directory of *.yaml rule files (repeatable; default: the "
                         "configured rules, else ./rules/, else the shipped rule set)")
+
+
+def _add_selection_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", action="append", metavar="IDS", default=None,
+                   help="report only findings whose rule id or kind matches: comma-separated ids, "
+                        "globs (ai-chips.*, notice.*) or kinds (contradiction, notice); repeatable")
+    p.add_argument("--ignore", action="append", metavar="IDS", default=None,
+                   help="drop findings whose rule id or kind matches (as --select); applied after it")
+    p.add_argument("--no-cache", action="store_true",
+                   help="neither read nor write the per-file cache (.factcheck/cache/ at the project "
+                        "root, or FACTCHECK_CACHE_DIR)")
+    p.add_argument("--show-settings", action="store_true",
+                   help="print the resolved settings (configuration file, rule files and where they "
+                        "come from, selection, format) and exit 0 without checking")
+
+
+def _command(sub, name: str, epilog: str, **kwargs) -> argparse.ArgumentParser:
+    return sub.add_parser(name, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,9 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"factcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("check", help="check articles for contradictions, divergences and arithmetic errors",
-                       description="Check articles against each other (and against an archive with --against).",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "check", EPILOG_CHECK,
+                 help="check articles for contradictions, divergences and arithmetic errors",
+                 description="Check articles against each other (and against an archive with --against).")
     _add_input_options(p)
     _add_rules_option(p)
     _add_output_options(p, FORMATS_CHECK)
@@ -76,38 +128,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--against", metavar="PATH", action="append", default=None,
                    help="pre-publish mode: check the PATHs (drafts) against this archive directory or "
                         "index file (.sqlite); only findings that involve a draft are reported")
+    _add_selection_options(p)
+    p.add_argument("--statistics", action="store_true",
+                   help="print counts of findings per rule and kind instead of the findings")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="print nothing on standard output (problems still go to stderr); only the "
+                        "exit code tells")
 
-    p = sub.add_parser("report", help="write a Markdown or HTML report over a corpus",
-                       description="Write a report: a summary, one section per disputed claim with its interval "
-                                   "chart, then the consistent claims in brief.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "report", EPILOG_REPORT, help="write a Markdown or HTML report over a corpus",
+                 description="Write a report: a summary, one section per disputed claim with its interval "
+                             "chart, then the consistent claims in brief.")
     _add_input_options(p)
     _add_rules_option(p)
-    p.add_argument("--output", "-o", metavar="FILE", required=True,
-                   help="the file to write (Markdown; its charts go to FILE.charts/ beside it)")
+    p.add_argument("--output", "-o", metavar="FILE", default=None,
+                   help="the file to write (required; '-': standard output); a Markdown report's charts go "
+                        "to FILE.charts/ beside it")
     p.add_argument("--format", choices=("markdown", "html"), default=None,
                    help="markdown or html (one self-contained page); default: html for a .html output, "
                         "else markdown")
+    _add_selection_options(p)
 
-    p = sub.add_parser("extract", help="list every numeric quantity found, normalized",
-                       description="List every quantity found in the articles: position, text as written, "
-                                   "normalized value, bound and unit.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _command(sub, "extract", EPILOG_EXTRACT, help="list every numeric quantity found, normalized",
+                 description="List every quantity found in the articles: position, text as written, "
+                             "normalized value, bound and unit.")
     _add_input_options(p)
     _add_output_options(p, FORMATS_EXTRACT)
 
-    p = sub.add_parser("rules", help="list the loaded rules or run their examples",
-                       description="'rules list' shows the entities and claim rules loaded; 'rules test' "
-                                   "runs the examples each rule carries.")
-    p.add_argument("action", choices=("list", "test"))
-    _add_rules_option(p)
-    p.add_argument("--config", metavar="FILE", default=None, help="configuration file")
+    p = _command(sub, "rules", EPILOG_RULES_TEST, help="list the loaded rules or run their examples",
+                 description="'rules list' shows the entities and claim rules loaded; 'rules test' "
+                             "runs the examples each rule carries.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, epilog, text in (("list", EPILOG_RULES_LIST, "show the rule files, entities and claim rules loaded"),
+                               ("test", EPILOG_RULES_TEST, "run the examples each rule carries")):
+        a = _command(actions, name, epilog, help=text, description=text[0].upper() + text[1:] + ".")
+        _add_rules_option(a)
+        a.add_argument("--config", metavar="FILE", default=None, help="configuration file")
 
-    p = sub.add_parser("index", help="index articles into the SQLite claim archive",
-                       description="Read articles and store their claims in an SQLite index, so drafts can "
-                                   "be checked against the archive quickly. Unchanged files are skipped.",
-                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    _add_input_options(p)
+    p = _command(sub, "index", EPILOG_INDEX, help="index articles into the SQLite claim archive",
+                 description="Read articles and store their claims in an SQLite index, so drafts can "
+                             "be checked against the archive quickly. Unchanged files are skipped.")
+    _add_input_options(p, walk=False)
     _add_rules_option(p)
     p.add_argument("--db", metavar="FILE", default=None,
                    help="index file (default: .factcheck/index.sqlite at the project root)")
@@ -129,14 +189,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line.  Options may come anywhere among the PATHs
+    (``check a.txt --format plain b.txt``): each command's arguments are parsed with
+    ``parse_intermixed_args``; ``rules`` has sub-actions and is parsed as usual."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = _subparsers(parser)
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if (at is None or at > 0 or argv[at] not in commands or argv[at] == "rules"
+            or any(a in ("-h", "--help") for a in argv)):
+        return parser.parse_args(argv)
+    args = commands[argv[at]].parse_intermixed_args(argv[at + 1:])
+    args.command = argv[at]
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = parser.parse_args(argv)
+        args = parse(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     if not args.command:
-        parser.print_help(sys.stderr)
+        build_parser().print_help(sys.stderr)
         return 2
     try:
         # Only the command that runs is imported: `factcheck extract` never loads the
@@ -163,4 +245,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "parse"]

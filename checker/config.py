@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import fnmatch
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -42,11 +43,11 @@ CONFIG_NAME = "factcheck.toml"
 PYPROJECT = "pyproject.toml"
 
 FAIL_ON = ("error", "warning", "info", "never")
-FORMATS = ("rich", "plain", "markdown", "json", "sarif", "github")
+FORMATS = ("rich", "plain", "markdown", "json", "sarif", "github", "junit", "rdjson")
 OVERRIDE_SEVERITIES = (*SEVERITIES, "off")
 
 #: Top-level keys and what each must hold (checked when the file is loaded).
-TOP_KEYS = ("rules", "fail-on", "include", "exclude", "format", "notices")
+TOP_KEYS = ("rules", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select", "ignore")
 OVERRIDE_KEYS = ("severity", "tolerance")
 NOTICE_KEYS = ("severity",)
 
@@ -86,11 +87,28 @@ class Override:
         return (1 if exact else 0, len(self.pattern))
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """"did you mean 'ai-chips.nvidia-share'?" for the closest known id (globs compared by
+    their prefix), else a pointer to the list."""
+    known = list(known)
+    if name.endswith("*"):
+        prefixes = sorted({k.rsplit(".", 1)[0] + ".*" for k in known if "." in k})
+        close = difflib.get_close_matches(name, prefixes, n=1, cutoff=0.6)
+    else:
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "'factcheck rules list' shows the rule ids; notices are notice.*"
+
+
 def id_matches(pattern: str, rule_id: str) -> bool:
-    """``*`` matches every id; ``ai-chips.*`` every id that starts with ``ai-chips.``;
-    anything else matches itself only."""
-    if pattern.endswith("*"):
+    """``*`` matches every id; ``ai-chips.*`` every id that starts with ``ai-chips.``; other
+    shell globs (``*.nvidia-share``, ``notice.digit-?``) as fnmatch reads them; anything else
+    matches itself only."""
+    if pattern.endswith("*") and not any(ch in pattern[:-1] for ch in "*?["):
         return rule_id.startswith(pattern[:-1])
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(rule_id, pattern)
     return rule_id == pattern
 
 
@@ -105,6 +123,48 @@ class Config:
     exclude: tuple[str, ...] = ()
     format: str | None = None
     overrides: tuple[Override, ...] = field(default=())
+    #: (gitignore-style glob relative to the configuration's directory, rule ids/globs/kinds)
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    select: tuple[str, ...] = ()  #: rule ids, globs or kinds to report (empty: all)
+    ignore: tuple[str, ...] = ()  #: rule ids, globs or kinds not to report
+
+    @property
+    def root(self) -> Path | None:
+        """The directory the configuration's paths (rules, exclude, per-file-ignores) are relative to."""
+        return self.path.resolve().parent if self.path is not None else None
+
+    def ignored_in(self, path: str) -> tuple[str, ...]:
+        """The rule ids, globs and kinds that ``per-file-ignores`` ignores in the article at
+        ``path`` (a display path: relative to the current directory, or absolute)."""
+        if not self.per_file_ignores or self.root is None:
+            return ()
+        import pathspec
+
+        try:
+            rel = Path(path).resolve().relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            return ()
+        out: list[str] = []
+        for glob, ids in self.per_file_ignores:
+            if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(rel):
+                out.extend(ids)
+        return tuple(out)
+
+    def check_ids(self, known: Iterable[str], kinds: Iterable[str] = ()) -> None:
+        """ConfigError (E402) for a per-rule table, per-file ignore or selection naming no known
+        rule: "unknown rule id 'ai-chip.nvidia-share'; did you mean 'ai-chips.nvidia-share'?"."""
+        known = sorted(set(known))
+        kinds = tuple(kinds)
+        if self.path is None:
+            return
+        named = [(o.pattern, o.pattern) for o in self.overrides]
+        named += [(i, i) for _, ids in self.per_file_ignores for i in ids]
+        named += [(i, i) for i in (*self.select, *self.ignore)]
+        for pattern, key in named:
+            if pattern in kinds or any(id_matches(pattern, k) for k in known):
+                continue
+            raise ConfigError(f"unknown rule id '{pattern}'", path=str(self.path),
+                              line=_key_line(self.path, key), hint=did_you_mean(pattern, known), code="E402")
 
     def override_for(self, rule_id: str) -> Override | None:
         """The most specific override whose pattern matches ``rule_id``."""
@@ -145,6 +205,12 @@ class Config:
             else:
                 out.append(f)
         return out
+
+
+def selects(patterns: Iterable[str], finding: Finding) -> bool:
+    """Whether one of ``patterns`` (rule ids, globs such as ``ai-chips.*``, or finding kinds
+    such as ``contradiction``) names the finding."""
+    return any(p == finding.kind or id_matches(p, finding.rule) for p in patterns)
 
 
 # --- discovery -------------------------------------------------------------------------
@@ -331,8 +397,20 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
     fmt = _choice(path, prefix, "format", table["format"], FORMATS) if "format" in table else None
     include = _string_list(path, prefix, "include", table["include"]) if "include" in table else ()
     exclude = _string_list(path, prefix, "exclude", table["exclude"]) if "exclude" in table else ()
+    select = _string_list(path, prefix, "select", table["select"]) if "select" in table else ()
+    ignore = _string_list(path, prefix, "ignore", table["ignore"]) if "ignore" in table else ()
+    per_file: list[tuple[str, tuple[str, ...]]] = []
+    if "per-file-ignores" in table:
+        value = table["per-file-ignores"]
+        if not isinstance(value, dict):
+            raise _bad(path, prefix, "per-file-ignores", "expected a table of glob = [ids]",
+                       '[per-file-ignores] "wire/**" = ["ai-chips.*", "notice"]')
+        for glob, ids in value.items():
+            per_file.append((glob, _string_list(path, f"{prefix}per-file-ignores.", glob, ids)))
     return Config(path=path, rules=tuple(base / p for p in rule_paths), fail_on=fail_on, include=include,
-                  exclude=exclude, format=fmt, overrides=tuple(overrides))
+                  exclude=exclude, format=fmt, overrides=tuple(overrides), per_file_ignores=tuple(per_file),
+                  select=select, ignore=ignore)
 
 
-__all__ = ["Config", "Override", "Tolerance", "find_config", "load_config", "resolve_config", "id_matches"]
+__all__ = ["Config", "Override", "Tolerance", "did_you_mean", "find_config", "load_config", "resolve_config",
+           "id_matches", "selects"]

@@ -12,25 +12,32 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .archive import archive_claims_for, is_index_file
+from . import __version__
+from .archive import Entry, ResultCache, archive_claims_for, content_hash, is_index_file, project_root
 from .attribute import attribute
-from .checks import DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_rules
-from .config import Config
+from .checks import DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_rules, known_rule_ids
+from .config import Config, did_you_mean, id_matches, selects
+from .errors import UsageError
 from .extract import extract, parse_quantity
-from .load import document_from_text, load_documents
-from .model import Claim, Document, Finding, LoadProblem, Mention, Report
+from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
+from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
 from .rules import ClaimRule, Example, RuleSet, load_rules
-from .suppress import apply_suppressions, parse_suppressions
+from .suppress import (SUPPRESSION_RULES, Suppression, apply_suppressions, check_ids, parse_suppressions,
+                       per_file_suppressions, withdraw)
 
 
 def extract_paths(paths: Sequence[str], *, date=None, stdin_filename: str | None = None,
-                  include=None, exclude=()) -> Iterator[tuple[Document, list[Mention]] | LoadProblem]:
+                  include=None, exclude=(), exclude_root=None, force_exclude: bool = False
+                  ) -> Iterator[tuple[Document, list[Mention]] | LoadProblem]:
     """Each readable document with its mentions, or a LoadProblem for a file that cannot be read."""
-    for item in load_documents(paths, date=date, stdin_filename=stdin_filename, include=include, exclude=exclude):
+    for item in load_documents(paths, date=date, stdin_filename=stdin_filename, include=include, exclude=exclude,
+                               exclude_root=exclude_root, force_exclude=force_exclude):
         if isinstance(item, LoadProblem):
             yield item
         else:
@@ -130,21 +137,58 @@ def _judge(rule: ClaimRule, ex: Example, claims, parse_quantity) -> ExampleResul
 # --- the check ------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """What besides the rules decides what a file yields: the package version and the
+    bytes of the engine's own modules and data files (so a development change is never
+    served stale results from a cache)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"factcheck {__version__}".encode())
+    for p in sorted(root.rglob("*")):
+        if p.suffix in (".py", ".yaml", ".yml", ".json") and p.is_file() and "__pycache__" not in p.parts:
+            digest.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def cache_context(ruleset: RuleSet, *, date=None, show_consistent: bool = False) -> str:
+    """The part of a cache entry's key that is not the file: rules, engine, default date, options."""
+    parts = [ruleset.version or "", engine_fingerprint(), str(coerce_date(date) or ""),
+             "consistent" if show_consistent else ""]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def default_cache_dir() -> Path:
+    """``$FACTCHECK_CACHE_DIR``, else ``.factcheck/cache/`` at the project root."""
+    env = os.environ.get("FACTCHECK_CACHE_DIR")
+    return Path(env) if env else project_root() / ".factcheck" / "cache"
+
+
 def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: RuleSet | None = None,
           config: Config | None = None, date=None, against: Sequence[str] | None = None,
           show_consistent: bool = False, stdin_filename: str | None = None, include=None, exclude=(),
+          force_exclude: bool = False, select: Sequence[str] = (), ignore: Sequence[str] = (),
+          cache_dir: str | os.PathLike | None = None,
           progress: Callable[[str], None] | None = None) -> Report:
     """Check articles against each other (and drafts against an archive).
 
     ``against``: archive directories of articles, or index files (.sqlite) written by
     ``factcheck index``; then only findings that involve one of ``paths`` are kept.
-    ``progress``: called with each document's path as it is read (the command line
-    draws its progress bar with it)."""
+    ``select``/``ignore``: rule ids, globs (``ai-chips.*``) or kinds; ``select`` replaces the
+    configuration's, ``ignore`` adds to it.  ``cache_dir``: where the per-file cache lives
+    (None: no cache).  ``progress``: called with each document's path as it is read (the
+    command line draws its progress bar with it)."""
     if ruleset is None:
         ruleset = resolve_rules(rules, config)
+    exclude_root = None
     if config is not None:
         include = include if include is not None else (list(config.include) or None)
         exclude = exclude or tuple(config.exclude)
+        exclude_root = config.root
+        config.check_ids(known_ids(ruleset), KINDS)
+        select = tuple(select) or config.select
+        ignore = (*config.ignore, *ignore)
+    if select or ignore:
+        _check_selection(select, ignore, ruleset)
     options = CheckOptions(show_consistent=show_consistent)
     tick = progress or (lambda path: None)
 
@@ -159,28 +203,40 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
         # an index file, existing or not (a missing one gets E501 from Archive.open), else a directory
         (archive_indexes if is_index_file(a) or Path(a).is_file() else archive_dirs).append(a)
 
-    for role, group in (("draft", paths), ("archive", archive_dirs)):
-        if not group:
-            continue
-        for item in load_documents(group, date=date, stdin_filename=stdin_filename, include=include,
-                                   exclude=exclude):
-            if isinstance(item, LoadProblem):
-                report.problems.append(item)
-                tick(item.path)
+    cache = None
+    if cache_dir is not None:
+        cache = ResultCache.open(cache_dir, cache_context(ruleset, date=date, show_consistent=show_consistent))
+    try:
+        for role, group in (("draft", paths), ("archive", archive_dirs)):
+            if not group:
                 continue
-            if item.path in draft_paths:
-                continue  # read once, as a draft (named twice, or the draft is in the archive too)
-            mentions, doc_claims = claims_for_document(item, ruleset)
-            report.documents += 1
-            report.mentions += len(mentions)
-            report.paths.append(item.path)
-            claims.extend(doc_claims)
-            if role == "draft":
-                draft_paths.add(item.path)
-                for run in DOCUMENT_CHECKS:
-                    findings.extend(run(item, mentions, doc_claims, ruleset, options))
-                suppressions.extend(parse_suppressions(item))
-            tick(item.path)
+            for item in load_sources(group, stdin_filename=stdin_filename, include=include, exclude=exclude,
+                                     exclude_root=exclude_root, force_exclude=force_exclude):
+                if isinstance(item, LoadProblem):
+                    report.problems.append(item)
+                    tick(item.path)
+                    continue
+                if item.path in draft_paths:
+                    continue  # read once, as a draft (named twice, or the draft is in the archive too)
+                entry = _entry(item, role, ruleset, options, date, cache)
+                if isinstance(entry, LoadProblem):
+                    report.problems.append(entry)
+                    tick(item.path)
+                    continue
+                report.documents += 1
+                report.mentions += entry.mentions
+                report.paths.append(item.path)
+                claims.extend(entry.claims)
+                if role == "draft":
+                    draft_paths.add(item.path)
+                    findings.extend(entry.findings or ())
+                    suppressions.extend(Suppression(**s) for s in entry.extra or ())
+                    if config is not None:
+                        suppressions.extend(per_file_suppressions(item.path, config.ignored_in(item.path)))
+                tick(item.path)
+    finally:
+        if cache is not None:
+            cache.close()
 
     if archive_indexes:
         drafted = [c for c in claims if c.path in draft_paths]
@@ -191,14 +247,30 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
     report.claims = len(claims)
     if against:
         options = dataclasses.replace(options, involving=frozenset(draft_paths))
+    # A claim in a region suppressed for its own rule takes no part in the comparison: one
+    # article's suppression never hides a contradiction between other articles.
+    suppressions, unknown = check_ids(suppressions, known_ids(ruleset), KINDS)
+    compared, withdrawn = withdraw(claims, suppressions)
     for run in GROUP_CHECKS:
-        findings.extend(run(claims, ruleset, options))
+        findings.extend(run(compared, ruleset, options))
+    used: set[int] = set()
+    if withdrawn:  # which suppressions silenced something: what the withdrawn claims took part in
+        for run in GROUP_CHECKS:
+            for f in run(claims, ruleset, options):
+                if f.kind != "consistent":
+                    for c in f.claims:
+                        used |= withdrawn.get(c, set())
     if against:
         findings = [f for f in findings if _involves(f, draft_paths)]
-    findings, unused = apply_suppressions(findings, suppressions)
+    findings, unused = apply_suppressions(findings, suppressions, used)
     findings.extend(unused)
+    findings.extend(unknown)
     if config is not None:
         findings = config.apply(findings)
+    if select:
+        findings = [f for f in findings if selects(select, f)]
+    if ignore:
+        findings = [f for f in findings if not selects(ignore, f)]
     findings.sort(key=Finding.sort_key)
     report.findings = findings
     return report
@@ -231,8 +303,45 @@ def check_draft(doc: Document, ruleset: RuleSet, against: Sequence[str] = (), *,
     return mentions, doc_claims, report
 
 
+def known_ids(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every rule id a finding can carry: the rule set's, the notices', the suppressions'."""
+    return (*known_rule_ids(ruleset), *SUPPRESSION_RULES)
+
+
+def _check_selection(select: Sequence[str], ignore: Sequence[str], ruleset: RuleSet) -> None:
+    known = known_ids(ruleset)
+    for pattern in (*select, *ignore):
+        if pattern == "*" or pattern in KINDS or any(id_matches(pattern, k) for k in known):
+            continue
+        raise UsageError(f"unknown rule id or kind '{pattern}' in --select/--ignore",
+                         hint=did_you_mean(pattern, (*known, *KINDS)))
+
+
+def _entry(source: Source, role: str, ruleset: RuleSet, options: CheckOptions, date, cache) -> Entry | LoadProblem:
+    """What a file yields, from the cache when its bytes and context are unchanged."""
+    digest = None
+    if cache is not None:
+        digest = content_hash(source.data)
+        entry = cache.get(source.path, digest)
+        if entry is not None and (role != "draft" or entry.findings is not None):
+            return entry
+    doc = document_from_source(source, date=date)
+    if isinstance(doc, LoadProblem):
+        return doc
+    mentions, doc_claims = claims_for_document(doc, ruleset)
+    doc_findings = extra = None
+    if role == "draft":
+        doc_findings = [f for run in DOCUMENT_CHECKS for f in run(doc, mentions, doc_claims, ruleset, options)]
+        extra = [dataclasses.asdict(s) for s in parse_suppressions(doc)]
+    entry = Entry(mentions=len(mentions), claims=doc_claims, findings=doc_findings, extra=extra)
+    if cache is not None:
+        cache.put(source.path, digest, entry)
+    return entry
+
+
 def _involves(finding: Finding, paths: set[str]) -> bool:
     return any(c.path in paths for c in finding.claims) or any(l.path in paths for l in finding.locations)
 
 
-__all__ = ["ExampleResult", "check", "check_draft", "claims_for_document", "extract_paths", "resolve_rules", "run_examples"]
+__all__ = ["ExampleResult", "cache_context", "check", "check_draft", "claims_for_document", "default_cache_dir",
+           "engine_fingerprint", "extract_paths", "known_ids", "resolve_rules", "run_examples"]

@@ -180,3 +180,11 @@ def build_seed_report(*, with_consistent: bool = True):
 @pytest.fixture
 def seed_report():
     return build_seed_report()
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_a_temporary_directory(tmp_path_factory, monkeypatch):
+    """The check cache of the commands run by the tests lives in a temporary directory, never in
+    the working tree."""
+    if "FACTCHECK_CACHE_DIR" not in __import__("os").environ:
+        monkeypatch.setenv("FACTCHECK_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "check-cache"))

@@ -66,21 +66,6 @@ def _blocks_after(text: str, marker: str) -> str:
     return rest.split("```", 2)[1].split("\n", 1)[1]
 
 
-def test_pipeline_walkthrough_shows_real_output(tmp_path, monkeypatch, capsys):
-    """docs/pipeline.md quotes what the tool prints for its two articles, verbatim."""
-    from checker.cli import main
-
-    doc = (ROOT / "docs" / "pipeline.md").read_text(encoding="utf-8")
-    (tmp_path / "walk.md").write_text(_blocks_after(doc, "`walk.md`:"), encoding="utf-8")
-    (tmp_path / "walk2.md").write_text(_blocks_after(doc, "`walk2.md`:"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    for command in ("$ factcheck extract walk.md walk2.md --format plain",
-                    "$ factcheck check walk.md walk2.md --format plain --show-consistent"):
-        block = doc.split(command + "\n", 1)[1].split("```", 1)[0]
-        assert main(command.split()[2:]) == 0
-        assert capsys.readouterr().out == block
-
-
 def test_the_rule_example_in_the_docs_loads_and_its_examples_pass():
     """docs/rules.md's complete example (EV battery prices) is a working rule file: a new
     user who copies it gets no error, and `rules test` passes on it."""

@@ -264,7 +264,8 @@ def test_extract_command(tmp_path, capsys):
 
     article = tmp_path / "a.txt"
     article.write_text("价格超过4万美元。", encoding="utf-8")
-    assert main(["extract", "--format", "json", str(tmp_path / "missing.txt"), str(article)]) == 0
+    # a PATH named that does not exist fails the run (exit 2), after the others are listed
+    assert main(["extract", "--format", "json", str(tmp_path / "missing.txt"), str(article)]) == 2
     captured = capsys.readouterr()
     data = json.loads(captured.out)
     assert [e["text"] for e in data["mentions"]] == ["超过4万美元"]

@@ -118,14 +118,20 @@ def test_rich_does_not_interpret_markup_in_article_text():
 # --- plain ------------------------------------------------------------------------------
 
 
-def test_plain_one_line_per_side(seed_report):
-    """path:line:col: kind[rule] message, one line per claim or location of each finding."""
-    out = render_report_text(seed_report, "plain").splitlines()
+@pytest.mark.issue(13)
+def test_plain_one_line_per_side_sorted_by_position_with_severity_and_a_summary(seed_report):
+    """path:line:col: severity kind[rule] message, one line per claim or location of each finding,
+    sorted by path, line and column as the docs say; then one summary line."""
+    *out, summary = render_report_text(seed_report, "plain").splitlines()
     sides = sum(len(f.claims) + len(f.locations) for f in seed_report.findings if f.kind != "consistent")
     assert len(out) == sides
-    pattern = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<kind>[a-z]+)\[(?P<rule>[\w.-]+)\] \S")
+    pattern = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning|info) "
+                         r"(?P<kind>[a-z]+)\[(?P<rule>[\w.-]+)\] \S")
     assert all(pattern.match(l) for l in out), out
-    assert "seeds/003_b402c9ff82ff3bcd.txt:11:64: contradiction[ai-chips.training-gpus] 10萬張" in out[2]
+    keys = [(m["path"], int(m["line"]), int(m["col"])) for m in map(pattern.match, out)]
+    assert keys == sorted(keys)
+    assert "seeds/003_b402c9ff82ff3bcd.txt:11:64: error contradiction[ai-chips.training-gpus] 10萬張" in out[-1]
+    assert summary == "5 articles · 10 claims · 1 contradiction, 1 divergence, 1 arithmetic error, 1 notice"
 
 
 def test_plain_positions_point_at_the_number(seed_report):
@@ -133,7 +139,7 @@ def test_plain_positions_point_at_the_number(seed_report):
     docs = {p: seed_document(p.split("/")[1][:3]) for p in seed_report.paths}
     by_pos = {(c.path, c.mention.line, c.mention.col): c.mention.text
               for f in seed_report.findings for c in f.claims}
-    for line in render_report_text(seed_report, "plain").splitlines():
+    for line in render_report_text(seed_report, "plain").splitlines()[:-1]:
         path, ln, col = line.split(":")[:3]
         key = (path, int(ln), int(col))
         if key in by_pos:
@@ -283,20 +289,21 @@ def test_sarif_structure(seed_report):
     run = data["runs"][0]
     assert data["version"] == "2.1.0" and run["columnKind"] == "unicodeCodePoints"
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
-    assert rule_ids == sorted({f.rule for f in seed_report.findings if f.kind != "consistent"})
+    assert rule_ids == sorted({f"{f.rule}/{f.kind}" for f in seed_report.findings if f.kind != "consistent"})
     for result in run["results"]:
         assert rule_ids[result["ruleIndex"]] == result["ruleId"]
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startColumn"] >= 1 and region["endColumn"] > region["startColumn"]
         assert not result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(("/", "file:"))
     levels = {r["ruleId"]: r["level"] for r in run["results"]}
-    assert levels["ai-chips.training-gpus"] == "error" and levels["ai-chips.nvidia-share"] == "warning"
+    assert levels["ai-chips.training-gpus/contradiction"] == "error"
+    assert levels["ai-chips.nvidia-share/divergence"] == "warning"
 
 
 def test_sarif_related_locations_point_at_the_other_article(seed_report):
     """Each side of the contradiction is a result whose related locations are the other sides."""
     run = json.loads(render_report_text(seed_report, "sarif"))["runs"][0]
-    results = [r for r in run["results"] if r["ruleId"] == "ai-chips.training-gpus"]
+    results = [r for r in run["results"] if r["ruleId"] == "ai-chips.training-gpus/contradiction"]
     assert len(results) == 3
     r003 = next(r for r in results if "003_" in r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
     region = r003["locations"][0]["physicalLocation"]["region"]
@@ -376,7 +383,7 @@ def test_exit_code_thresholds():
 def test_empty_report_in_every_format():
     """No findings: every format still writes valid, meaningful output."""
     empty = Report(findings=[], documents=2, claims=0)
-    assert render_report_text(empty, "plain") == ""
+    assert render_report_text(empty, "plain") == "2 articles · 0 claims · no findings\n"
     assert json.loads(render_report_text(empty, "json"))["findings"] == []
     assert json.loads(render_report_text(empty, "sarif"))["runs"][0]["results"] == []
     assert "No contradictions" in render_report_text(empty, "markdown")

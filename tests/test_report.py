@@ -86,9 +86,11 @@ def test_unwritable_output_is_exit_2(tmp_path, hand_pipeline, capsys):
     assert "E208" in capsys.readouterr().err
 
 
-def test_report_requires_output():
-    with pytest.raises(SystemExit):
-        build_parser().parse_args(["report", "seeds/"])
+def test_report_requires_output(capsys):
+    from checker.cli import main
+
+    assert main(["report", "seeds/"]) == 2
+    assert "E207 no --output FILE" in capsys.readouterr().err
 
 
 # --- the shipped report -------------------------------------------------------------------

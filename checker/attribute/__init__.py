@@ -215,8 +215,11 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             return None  # the list gives this number to another thing
     else:
         subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
-    if s_dist is not None and s_dist > 0 and PART_OF.match(doc.norm, ctx.seg.clauses[ci][0]):
+    if s_dist is not None and s_dist > 0 and _opens_on_a_part(doc.norm, ctx, ci, rule, lex, own):
         return None  # "…广告收入250亿元,其中,视频号创造30亿元": a part of the whole, not the subject's figure
+    if CHANGE_BEFORE.search(doc.norm, max(0, mention.start - 6), mention.start) and \
+            not any(CHANGE_WORD.search(w) for w in rule.words):
+        return None  # "份额下降2%": a change of the metric, and the rule is about its level
     if subject is None:
         if not rule.subject_optional:
             return None
@@ -274,6 +277,33 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
 
 #: A clause that opens on a part of what the sentence spoke of: 其中, 包括, 当中.
 PART_OF = re.compile(r"\s*(?:其中|当中|包括|内含)")
+PART_OF_ALONE = re.compile(r"\s*(?:其中|当中|包括|内含)\s*[,:]?\s*$")
+
+
+def _opens_on_a_part(norm: str, ctx: _Context, ci: int, rule: ClaimRule, lex: Terms, own: list[Hit]) -> bool:
+    """True when the number's clause opens on a part of what the sentence spoke of (其中, 包括 …,
+    or a clause of its own just before) and names nothing the rule knows: the figure is a
+    part's (视频号创造30亿元), not the inherited subject's.  A part the rule knows (其中EUV收入约
+    为25亿欧元, with EUV a value of its qualifier) is read as that part."""
+    cs = ctx.seg.clauses[ci][0]
+    opens = PART_OF.match(norm, cs) is not None
+    if not opens and ci > 0:
+        ps, pe = ctx.seg.clauses[ci - 1]
+        opens = PART_OF_ALONE.fullmatch(norm, ps, pe) is not None
+    if not opens:
+        return False
+    known = set()
+    for name in rule.all_qualifiers:
+        known |= lex.qualifier_terms.get(name, set())
+    return not any(h.term in known or h.term in lex.entity_of for h in own)
+
+
+#: A verb of change right before a number: the number is the change, not the level
+#: ("份额下降2%", "收入增长了15%").  Not: "增长至250亿元" (至 names the level reached).
+CHANGE_BEFORE = re.compile(r"(?:增长|下降|下滑|上升|提高|提升|减少|增加|下跌|上涨|回落|回升|缩小|扩大|增|降|升|涨|跌|减|"
+                           r"增幅|降幅|跌幅|涨幅)(?:了|约|近|逾|超|达|为|幅度为)?\s*$")
+#: A rule whose metric words speak of change is about changes (同比增长, 增速, 下降).
+CHANGE_WORD = re.compile(r"增|降|升|涨|跌|减|长|滑|幅|速|变")
 
 
 def _name_kind(hit: Hit, lex: Terms) -> str | None:

@@ -20,7 +20,8 @@ from ..rules import RuleSet
 from .arithmetic import check_arithmetic, corpus_check_rules
 from . import compare as comparison
 from .notices import find_notices
-from .restatement import check_document
+from .restatement import CONVERSION_RULE, RANGE_ORDER_RULE, RESTATEMENT_RULE, check_document
+from ..rules.notices import NOTICE_IDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +53,17 @@ def _arithmetic(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) ->
     return check_arithmetic(claims, ruleset.checks, show_consistent=options.show_consistent)
 
 
+def known_rule_ids(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every id a finding of these checks can carry: the claim rules, the arithmetic checks,
+    the notices and the rule-free derived checks."""
+    return (*(r.id for r in ruleset.rules), *(c.id for c in ruleset.checks), *NOTICE_IDS,
+            RESTATEMENT_RULE, CONVERSION_RULE, RANGE_ORDER_RULE)
+
+
 #: Run on each document (drafts only in pre-publish mode).
 DOCUMENT_CHECKS: list[DocumentCheck] = [_restatements, _notices]
 #: Run once over every claim read.
 GROUP_CHECKS: list[GroupCheck] = [_compare, _arithmetic]
 
-__all__ = ["DOCUMENT_CHECKS", "GROUP_CHECKS", "CheckOptions", "DocumentCheck", "GroupCheck", "corpus_check_rules"]
+__all__ = ["DOCUMENT_CHECKS", "GROUP_CHECKS", "CheckOptions", "DocumentCheck", "GroupCheck", "corpus_check_rules",
+           "known_rule_ids"]

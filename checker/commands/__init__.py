@@ -14,21 +14,32 @@ import sys
 from typing import Sequence
 
 from ..errors import InputError, UsageError
+from ..load import display_path_of
 from ..model import Report, severity_rank
 
-FORMATS_CHECK = ("rich", "plain", "markdown", "json", "sarif", "github")
+FORMATS_CHECK = ("rich", "plain", "markdown", "json", "sarif", "github", "junit", "rdjson")
 FORMATS_EXTRACT = ("rich", "plain", "json")
+#: Every format some command writes: FACTCHECK_FORMAT naming one of these is ignored by a
+#: command that lacks it (so one environment serves check and extract); anything else is an error.
+ALL_FORMATS = tuple(dict.fromkeys(FORMATS_CHECK + FORMATS_EXTRACT))
 FAIL_ON = ("error", "warning", "info", "never")
 
 
 def choose_format(requested: str | None, output: str | None, allowed: Sequence[str] = FORMATS_CHECK) -> str:
-    """The --format asked for, else FACTCHECK_FORMAT, else rich on a terminal and plain otherwise."""
-    fmt = requested or os.environ.get("FACTCHECK_FORMAT")
+    """The --format asked for, else FACTCHECK_FORMAT (when this command has that format),
+    else rich on a terminal and plain otherwise."""
+    fmt = requested
+    if not fmt:
+        env = os.environ.get("FACTCHECK_FORMAT")
+        if env and env not in ALL_FORMATS:
+            raise UsageError(f"unknown output format {env!r} in FACTCHECK_FORMAT",
+                             hint=f"use one of: {', '.join(allowed)}")
+        fmt = env if env in allowed else None
     if fmt:
         if fmt not in allowed:
             raise UsageError(f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(allowed)}")
         return fmt
-    if output is None and sys.stdout.isatty():
+    if (output is None or output == "-") and sys.stdout.isatty():
         return "rich"
     return "plain"
 
@@ -44,14 +55,46 @@ def exit_code_for(report: Report, fail_on: str, exit_zero: bool = False) -> int:
     return 0
 
 
-def report_problems(report: Report) -> None:
+def explicit_paths(args) -> set[str]:
+    """The display paths of the files named on the command line (not directories): a
+    problem with one of them fails the run (exit 2), one found in a directory walk does not."""
+    shown = set()
+    for given in args.paths or ():
+        if given == "-":
+            shown.add(getattr(args, "stdin_filename", None) or "<stdin>")
+        elif not os.path.isdir(given):
+            shown.add(display_path_of(given))
+    return shown
+
+
+def report_problems(report: Report, explicit: set[str] | None = None) -> bool:
     """Print each file that could not be read (one line on stderr) and go on; when no file at
-    all could be read there is nothing to report: E206."""
+    all could be read there is nothing to report: E206.  True when a file named explicitly
+    (in ``explicit``) could not be read: the caller still writes its output, then exits 2."""
     for problem in report.problems:
         print(f"factcheck: {problem.path}: {problem.code} {problem.message}", file=sys.stderr)
     if not report.documents and report.problems:
         raise InputError("no readable input among the paths given", code="E206",
                          hint="check the paths and their encodings (messages above)")
+    return any(p.path in (explicit or ()) for p in report.problems)
+
+
+def check_stdin_filename(args) -> None:
+    """``--stdin-filename`` names the text read from standard input: with no PATH it means
+    '-' (as ruff does); with PATHs that do not include '-' it would do nothing, so it is an error."""
+    name = getattr(args, "stdin_filename", None)
+    if name is None:
+        return
+    if not args.paths:
+        args.paths = ["-"]
+    elif "-" not in args.paths:
+        raise UsageError("--stdin-filename names standard input, but no PATH is '-'",
+                         hint="add '-' to the PATHs to read standard input, or drop --stdin-filename")
+
+
+def split_ids(values) -> tuple[str, ...]:
+    """--select a,b --select c -> ("a", "b", "c")."""
+    return tuple(v.strip() for value in values or () for v in value.split(",") if v.strip())
 
 
 def rule_tolerances(ruleset) -> dict:
@@ -67,5 +110,5 @@ def require_paths(args, what: str) -> None:
                          hint=f"name the files or directories: factcheck {what} PATHS… ('-' reads standard input)")
 
 
-__all__ = ["FAIL_ON", "FORMATS_CHECK", "FORMATS_EXTRACT", "choose_format", "exit_code_for", "report_problems",
-           "require_paths", "rule_tolerances"]
+__all__ = ["ALL_FORMATS", "FAIL_ON", "FORMATS_CHECK", "FORMATS_EXTRACT", "check_stdin_filename", "choose_format",
+           "exit_code_for", "explicit_paths", "report_problems", "require_paths", "rule_tolerances", "split_ids"]

@@ -13,28 +13,36 @@ import sys
 
 from .. import pipeline
 from ..errors import InputError, UsageError
-from ..render import render_mentions, write_atomic
-from . import FORMATS_EXTRACT, choose_format
+from ..config import resolve_config
+from ..render import render_mentions, write_output
+from . import FORMATS_EXTRACT, check_stdin_filename, choose_format, explicit_paths
 
 
 def run(args) -> int:
+    check_stdin_filename(args)
     if not args.paths:
         raise UsageError("no PATH given", hint="name articles or directories, or '-' for standard input")
     fmt = choose_format(args.format, args.output, FORMATS_EXTRACT)
+    config = resolve_config(args.config)
     items = []
-    for item in pipeline.extract_paths(args.paths, date=args.date, stdin_filename=args.stdin_filename):
+    explicit = explicit_paths(args)
+    named_unreadable = False
+    for item in pipeline.extract_paths(args.paths, date=args.date, stdin_filename=args.stdin_filename,
+                                       include=list(config.include) or None, exclude=tuple(config.exclude),
+                                       exclude_root=config.root, force_exclude=args.force_exclude):
         if isinstance(item, tuple):
             items.append(item)
         else:  # a LoadProblem: say so and go on with the others
             print(f"factcheck: {item.path}: {item.code} {item.message}", file=sys.stderr)
+            named_unreadable |= item.path in explicit
     if not items:
         raise InputError("no readable input among the paths given", code="E206",
                          hint="check the paths; supported articles are .md, .markdown and .txt files")
-    if args.output is None:
+    if args.output is None or args.output == "-":
         render_mentions(items, fmt, sys.stdout)
-        return 0
-    buffer = io.StringIO()
-    render_mentions(items, fmt, buffer, color=False)
-    write_atomic(args.output, buffer.getvalue())
-    return 0
+    else:
+        buffer = io.StringIO()
+        render_mentions(items, fmt, buffer, color=False)
+        write_output(args.output, buffer.getvalue())
+    return 2 if named_unreadable else 0
 

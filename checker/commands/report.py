@@ -22,11 +22,12 @@ from pathlib import Path
 
 from .. import pipeline
 from ..config import resolve_config
-from ..errors import FactcheckError
+from ..errors import FactcheckError, UsageError
 from ..model import Report
 from ..render import write_atomic, write_report
 from ..render.markdown import chart_files, render_text
-from . import exit_code_for, report_problems, require_paths, rule_tolerances
+from . import (check_stdin_filename, exit_code_for, explicit_paths, report_problems, require_paths, rule_tolerances,
+               split_ids)
 from .progress import CheckProgress
 
 FORMATS_REPORT = ("markdown", "html")
@@ -46,7 +47,10 @@ def build_report(args, config, ruleset=None) -> Report:
     with CheckProgress(args.paths, not args.no_progress, include=list(config.include) or None,
                        exclude=tuple(config.exclude), label="reading") as tick:
         return pipeline.check(args.paths, rules=args.rules, ruleset=ruleset, config=config, date=args.date,
-                              stdin_filename=args.stdin_filename, show_consistent=True, progress=tick)
+                              stdin_filename=args.stdin_filename, show_consistent=True,
+                              force_exclude=args.force_exclude, select=split_ids(args.select),
+                              ignore=split_ids(args.ignore),
+                              cache_dir=None if args.no_cache else pipeline.default_cache_dir(), progress=tick)
 
 
 def charts_dir(output: str) -> Path:
@@ -85,18 +89,30 @@ def write_markdown(report: Report, output: str, tolerances) -> None:
 
 
 def run(args) -> int:
-    require_paths(args, "report")
+    check_stdin_filename(args)
     config = resolve_config(args.config)
+    if args.show_settings:
+        from .settings import show_settings
+
+        sys.stdout.write(show_settings(args, config, select=split_ids(args.select), ignore=split_ids(args.ignore),
+                                       fmt="markdown"))
+        return 0
+    if not args.output:
+        raise UsageError("no --output FILE", hint="name the file to write: -o FILE.md or -o FILE.html "
+                                                  "('-': standard output)")
+    require_paths(args, "report")
     fmt = report_format(getattr(args, "format", None), args.output)
     ruleset = pipeline.resolve_rules(args.rules, config)
     report = build_report(args, config, ruleset)
-    report_problems(report)
+    named_unreadable = report_problems(report, explicit_paths(args))
     tolerances = rule_tolerances(ruleset)
-    if fmt == "html":
-        write_report(report, "html", args.output, show_consistent=True, tolerances=tolerances)
+    if fmt == "html" or args.output == "-":
+        write_report(report, fmt, args.output, show_consistent=True, tolerances=tolerances)
     else:
         write_markdown(report, args.output, tolerances)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items() if n)
-    print(f"factcheck: wrote {args.output} ({report.documents} articles; {counts or 'no findings'})",
-          file=sys.stderr)
+    where = "standard output" if args.output == "-" else args.output
+    print(f"factcheck: wrote {where} ({report.documents} articles; {counts or 'no findings'})", file=sys.stderr)
+    if named_unreadable:
+        return 2
     return exit_code_for(report, config.fail_on or "error")

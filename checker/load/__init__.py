@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ..errors import InputError
@@ -136,10 +137,9 @@ def document_from_bytes(data: bytes, path: str, *, markdown: bool | None = None,
     return document_from_text(text, path, markdown=markdown, date=date, encoding=encoding)
 
 
-def read_document(path: str | os.PathLike, *, display_path: str | None = None, date=None,
-                  max_bytes: int | None = None) -> Document:
-    """Read one article.  Raises InputError: E201 not found (or not a file), E202 cannot be
-    decoded, E203 binary, E204 empty, E205 too large."""
+def read_bytes(path: str | os.PathLike, *, display_path: str | None = None, max_bytes: int | None = None) -> bytes:
+    """The bytes of one article file.  Raises InputError: E201 not found (or not a file,
+    or unreadable), E205 too large."""
     shown = display_path or display_path_of(path)
     limit = max_bytes_default() if max_bytes is None else max_bytes
     try:
@@ -165,30 +165,69 @@ def read_document(path: str | os.PathLike, *, display_path: str | None = None, d
                          hint="check that it is a readable file", code="E201") from None
     if len(data) > limit:
         raise _too_large(shown, None, limit)
+    return data
+
+
+def read_document(path: str | os.PathLike, *, display_path: str | None = None, date=None,
+                  max_bytes: int | None = None) -> Document:
+    """Read one article.  Raises InputError: E201 not found (or not a file), E202 cannot be
+    decoded, E203 binary, E204 empty, E205 too large."""
+    shown = display_path or display_path_of(path)
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    data = read_bytes(path, display_path=shown, max_bytes=limit)
     return document_from_bytes(data, shown, date=date, max_bytes=limit)
 
 
-def load_documents(paths: Iterable[str | os.PathLike], *, date=None, stdin_filename: str | None = None,
-                   include: Iterable[str] | None = None, exclude: Iterable[str] = (),
-                   max_bytes: int | None = None) -> Iterator[Document | LoadProblem]:
-    """Each article under ``paths``, or a LoadProblem for one that cannot be read (the
-    caller reports it and goes on).  '-' reads standard input, shown as
-    ``stdin_filename`` or "<stdin>" (whose suffix decides Markdown)."""
-    fallback = coerce_date(date)
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article's bytes as read, before decoding: what a cache looks up by content."""
+
+    path: str  #: the display path
+    data: bytes
+
+
+def load_sources(paths: Iterable[str | os.PathLike], *, stdin_filename: str | None = None,
+                 include: Iterable[str] | None = None, exclude: Iterable[str] = (), exclude_root=None,
+                 force_exclude: bool = False, max_bytes: int | None = None) -> Iterator[Source | LoadProblem]:
+    """Each article's bytes under ``paths`` (a Source), or a LoadProblem for one that cannot
+    be read; ``document_from_source`` makes the Document.  '-' reads standard input, shown as
+    ``stdin_filename`` or "<stdin>"."""
     limit = max_bytes_default() if max_bytes is None else max_bytes
-    for path in iter_paths(paths, include=include, exclude=exclude):
+    for path in iter_paths(paths, include=include, exclude=exclude, exclude_root=exclude_root,
+                           force_exclude=force_exclude):
         if os.fspath(path) == "-":
             shown = stdin_filename or "<stdin>"
             try:
-                yield document_from_bytes(_read_stdin(shown, limit), shown, date=fallback, max_bytes=limit)
+                yield Source(shown, _read_stdin(shown, limit))
             except InputError as exc:
                 yield _problem(exc, shown)
             continue
         shown = display_path_of(path)
         try:
-            yield read_document(path, display_path=shown, date=fallback, max_bytes=limit)
+            yield Source(shown, read_bytes(path, display_path=shown, max_bytes=limit))
         except InputError as exc:
             yield _problem(exc, shown)
+
+
+def document_from_source(source: Source, *, date=None, max_bytes: int | None = None) -> Document | LoadProblem:
+    """The Document of a Source, or the LoadProblem that its bytes are not usable text."""
+    try:
+        return document_from_bytes(source.data, source.path, date=coerce_date(date), max_bytes=max_bytes)
+    except InputError as exc:
+        return _problem(exc, source.path)
+
+
+def load_documents(paths: Iterable[str | os.PathLike], *, date=None, stdin_filename: str | None = None,
+                   include: Iterable[str] | None = None, exclude: Iterable[str] = (), exclude_root=None,
+                   force_exclude: bool = False, max_bytes: int | None = None) -> Iterator[Document | LoadProblem]:
+    """Each article under ``paths``, or a LoadProblem for one that cannot be read (the
+    caller reports it and goes on).  '-' reads standard input, shown as
+    ``stdin_filename`` or "<stdin>" (whose suffix decides Markdown)."""
+    fallback = coerce_date(date)
+    limit = max_bytes_default() if max_bytes is None else max_bytes
+    for item in load_sources(paths, stdin_filename=stdin_filename, include=include, exclude=exclude,
+                             exclude_root=exclude_root, force_exclude=force_exclude, max_bytes=limit):
+        yield item if isinstance(item, LoadProblem) else document_from_source(item, date=fallback, max_bytes=limit)
 
 
 def _read_stdin(shown: str, limit: int) -> bytes:
@@ -211,7 +250,7 @@ def _problem(exc: InputError, shown: str) -> LoadProblem:
 
 
 __all__ = [
-    "DEFAULT_INCLUDE", "MAX_BYTES", "coerce_date", "decode_bytes", "display_path_of", "document_from_bytes",
+    "DEFAULT_INCLUDE", "MAX_BYTES", "Source", "coerce_date", "document_from_source", "load_sources", "read_bytes", "decode_bytes", "display_path_of", "document_from_bytes",
     "document_from_text", "encoding_score", "filename_date", "fold_fullwidth", "iter_paths", "load_documents",
     "normalize", "parse_date", "read_document", "to_simplified",
 ]

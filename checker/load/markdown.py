@@ -210,10 +210,11 @@ def _fenced_code(scan: str) -> list[tuple[int, int]]:
 
 
 def _indented_code(scan: str) -> list[tuple[int, int]]:
-    """Indented code blocks: lines indented by four spaces or a tab after a blank line
-    (an indented line inside a paragraph or a list item is not code).  A block that is
-    mostly Han characters is prose indented by habit, not code, and is kept (judged
-    for each stretch between blank lines)."""
+    """Indented code blocks, as CommonMark reads them: lines indented by four spaces or a
+    tab after a blank line (an indented line inside a paragraph or a list item is not code).
+    Whatever language the block is in: any Markdown viewer shows it as code, so a number in
+    it is not the article's.  Prose indented by habit with full-width spaces (U+3000) is not
+    code, and a .txt file is never read as Markdown."""
     regions = []
     lines = scan.split("\n")
     offset = 0
@@ -246,10 +247,7 @@ def _indented_code(scan: str) -> list[tuple[int, int]]:
 
 
 def _close_indented(scan: str, start: int, end: int, regions: list) -> None:
-    body = scan[start:end]
-    han = len(HAN.findall(body))
-    visible = len(_NON_SPACE.findall(body))
-    if visible and han / visible < 0.3:
+    if _NON_SPACE.search(scan, start, end):
         regions.append((start, end))
 
 
@@ -301,6 +299,23 @@ def _inline_code(scan: str) -> list[tuple[int, int]]:
 
 def _paragraph_index(runs: list[tuple[int, int]], breaks: list[int]) -> list[int]:
     return [bisect.bisect_right(breaks, start) for start, _ in runs]
+
+
+def code_regions(scan: str) -> list[tuple[int, int]]:
+    """The code of a Markdown text (fenced, indented, inline), found as ``markdown_regions``
+    finds it: what a suppression comment inside code is judged by (it is an example, not a
+    comment of the article)."""
+    length, _ = _front_matter(scan)
+    if length:
+        scan = blank(scan, [(0, length)])
+    regions: list[tuple[int, int]] = []
+    for finder in (_fenced_code, _indented_code, _html_comments, _inline_code):
+        found = finder(scan)
+        if found:
+            if finder is not _html_comments:
+                regions.extend(found)
+            scan = blank(scan, found)
+    return regions
 
 
 def markdown_regions(scan: str) -> tuple[list[tuple[int, int]], dict | None]:

@@ -78,20 +78,31 @@ def _outer_ignores(root: Path) -> _Ignores:
 
 
 def iter_paths(paths: Iterable[str | os.PathLike], *, include: Iterable[str] | None = None,
-               exclude: Iterable[str] = ()) -> Iterator[Path]:
+               exclude: Iterable[str] = (), exclude_root: str | os.PathLike | None = None,
+               force_exclude: bool = False) -> Iterator[Path]:
     """The files to read, in order.  A directory is walked recursively in sorted order,
     honouring .gitignore files and skipping hidden entries (.git, .venv …); it yields
-    the files matching ``include`` (default *.md, *.markdown, *.txt) and not ``exclude``
-    (gitignore-style globs, matched against the path below the directory).  Anything
-    else (a file named explicitly whatever its suffix, '-', a path that does not exist)
-    is yielded as given, once."""
+    the files matching ``include`` (default *.md, *.markdown, *.txt) and not ``exclude``.
+
+    ``exclude`` holds gitignore-style globs matched against the path relative to
+    ``exclude_root`` (the configuration file's directory) when the path is below it, else
+    relative to the directory walked.  Anything else (a file named explicitly whatever its
+    suffix, '-', a path that does not exist) is yielded as given, once; with
+    ``force_exclude`` a file named explicitly is left out too when ``exclude`` matches it
+    (pre-commit names each staged file)."""
     include_spec = _spec(DEFAULT_INCLUDE if include is None else include)
+    exclude = list(exclude)
     exclude_spec = _spec(exclude)
+    root = Path(os.path.abspath(exclude_root)) if exclude_root is not None else None
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
         if os.fspath(given) != "-" and path.is_dir():
-            found = sorted(_walk(path, include_spec, exclude_spec), key=lambda p: p.relative_to(path).as_posix())
+            found = sorted(_walk(path, include_spec, exclude_spec, root),
+                           key=lambda p: p.relative_to(path).as_posix())
+        elif force_exclude and exclude and os.fspath(given) != "-" and _excluded(path, path.parent, root,
+                                                                                 exclude_spec, False):
+            found = []
         else:
             found = [path]
         for item in found:
@@ -102,7 +113,26 @@ def iter_paths(paths: Iterable[str | os.PathLike], *, include: Iterable[str] | N
             yield item
 
 
-def _walk(root: Path, include_spec, exclude_spec) -> Iterator[Path]:
+def _excluded(path: Path, walk_root: Path, root: Path | None, exclude_spec, is_dir: bool) -> bool:
+    """Whether an exclude glob matches ``path``: relative to the configuration's directory
+    when the path is below it, else relative to the directory walked."""
+    if not exclude_spec.patterns:
+        return False
+    absolute = Path(os.path.abspath(path))
+    base = root if root is not None else Path(os.path.abspath(walk_root))
+    try:
+        rel = absolute.relative_to(base).as_posix()
+    except ValueError:
+        try:
+            rel = absolute.relative_to(os.path.abspath(walk_root)).as_posix()
+        except ValueError:
+            return False
+    if rel in ("", "."):
+        return False
+    return bool(exclude_spec.match_file(rel + "/" if is_dir else rel))
+
+
+def _walk(root: Path, include_spec, exclude_spec, exclude_root: Path | None = None) -> Iterator[Path]:
     ignores = _outer_ignores(root).entering(root)
     pending = [(root, ignores)]
     while pending:
@@ -122,11 +152,11 @@ def _walk(root: Path, include_spec, exclude_spec) -> Iterator[Path]:
             except OSError:
                 continue
             if is_dir:
-                if ignores.ignored(path, True) or exclude_spec.match_file(rel + "/"):
+                if ignores.ignored(path, True) or _excluded(path, root, exclude_root, exclude_spec, True):
                     continue
                 pending.append((path, ignores.entering(path)))
             elif is_file:
-                if ignores.ignored(path, False) or exclude_spec.match_file(rel):
+                if ignores.ignored(path, False) or _excluded(path, root, exclude_root, exclude_spec, False):
                     continue
                 if include_spec.match_file(rel):
                     yield path

@@ -17,7 +17,7 @@ import io
 from typing import TextIO
 
 from ..model import Report
-from .common import write_atomic
+from .common import write_atomic, write_output
 
 #: format name -> module that renders it (each has ``render(report, out, *, show_consistent)``)
 FORMATS: dict[str, str] = {
@@ -28,6 +28,8 @@ FORMATS: dict[str, str] = {
     "sarif": "sarif",
     "github": "github",
     "html": "html",
+    "junit": "junit",
+    "rdjson": "rdjson",
 }
 
 #: Formats that draw interval charts and so take the rules' tolerances (rule id -> (tolerance, relative)).
@@ -66,9 +68,9 @@ def render_report_text(report: Report, fmt: str, *, show_consistent: bool = Fals
 
 
 def write_report(report: Report, fmt: str, path, *, show_consistent: bool = False, tolerances=None) -> None:
-    """Render to ``path`` atomically (temporary file + os.replace): an interrupted run
-    never leaves half a report."""
-    write_atomic(path, render_report_text(report, fmt, show_consistent=show_consistent, tolerances=tolerances))
+    """Render to ``path`` (``common.write_output``): a regular file atomically (temporary file +
+    os.replace), so an interrupted run never leaves half a report; '-' is standard output."""
+    write_output(path, render_report_text(report, fmt, show_consistent=show_consistent, tolerances=tolerances))
 
 
 def render_mentions(items, fmt: str, out: TextIO, *, color: bool | None = None) -> None:
@@ -78,4 +80,5 @@ def render_mentions(items, fmt: str, out: TextIO, *, color: bool | None = None) 
     _render(items, fmt, out, color=color)
 
 
-__all__ = ["FORMATS", "render_report", "render_report_text", "write_report", "render_mentions", "write_atomic"]
+__all__ = ["FORMATS", "render_report", "render_report_text", "write_report", "render_mentions", "write_atomic",
+           "write_output"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import sys
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -180,7 +182,44 @@ def _dump(obj, out: list[str], indent: int, level: int) -> None:
 # --- files ----------------------------------------------------------------------------
 
 
-def write_atomic(path: str | os.PathLike, text: str) -> None:
+def write_output(path: str | os.PathLike, text: str, stdout=None) -> None:
+    """Write an output file (``--output``) without ever replacing what is not a regular file.
+
+    ``-`` is standard output.  A symlink is followed: its target is written (atomically, when
+    it is a regular file or does not exist yet), the link itself stays.  A FIFO or a character
+    device (``/dev/stdout``, ``/dev/null``) is opened and written to, as ruff does, never
+    replaced.  A directory, block device or socket is refused (E208)."""
+    if os.fspath(path) == "-":
+        out = stdout if stdout is not None else sys.stdout
+        out.write(text)
+        out.flush()
+        return
+    real = os.path.realpath(path)
+    try:
+        info = os.stat(real)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(path),
+                             hint="check the path", code="E208") from exc
+    if info is None or stat.S_ISREG(info.st_mode):
+        write_atomic(real, text, mode=None if info is None else stat.S_IMODE(info.st_mode))
+        return
+    if stat.S_ISFIFO(info.st_mode) or stat.S_ISCHR(info.st_mode):
+        try:
+            with open(real, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(path),
+                                 hint="check that it is writable", code="E208") from exc
+        return
+    kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+    raise FactcheckError(f"cannot write the output file: it is {kind}", path=str(path),
+                         hint="name a regular file (it is replaced atomically), a FIFO, or '-' for "
+                              "standard output", code="E208")
+
+
+def write_atomic(path: str | os.PathLike, text: str, *, mode: int | None = None) -> None:
     """Write ``text`` (UTF-8, newlines as given) to ``path`` through a temporary file in
     the same directory and os.replace, so an interrupted run never leaves half a file."""
     target = Path(path)
@@ -191,7 +230,8 @@ def write_atomic(path: str | os.PathLike, text: str) -> None:
         raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(target),
                              hint="check that the directory exists and is writable", code="E208") from exc
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a report gets the usual mode
+        # mkstemp makes 0600; a report gets the usual mode, or keeps the mode of the file it replaces
+        os.chmod(tmp, (0o666 & ~_umask()) if mode is None else mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()

@@ -59,19 +59,33 @@ def _render_rich(items, out: IO[str], color: bool | None) -> None:
         color = hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
     console = Console(file=out, color_system="auto" if color else None, highlight=False,
                       force_terminal=bool(color), soft_wrap=False)
-    table = Table(show_header=True, header_style="bold", show_lines=False)
-    table.add_column("where", no_wrap=True)
-    table.add_column("as written")
-    table.add_column("value", justify="right")
-    table.add_column("bound")
-    table.add_column("unit")
+    from rich import box
+    from rich.cells import cell_len
+
+    table = Table(show_header=True, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, show_edge=False)
+    # The values are what the table is for: they never wrap or get cut; the path column folds
+    # when the terminal is narrow (a long path is still whole, on two lines).
+    rows = [(f"{doc.path}:{m.line}:{m.col}", m) for doc, mentions in items for m in mentions]
+    longest = max((len(where) for where, _ in rows), default=5)
+    width = console.width
+    fixed = {"value": max((cell_len(value_text(m.quantity)) for _, m in rows), default=5),
+             "bound": 6, "unit": max((cell_len(m.quantity.unit + (f" ({m.quantity.classifier})"
+                                                                  if m.quantity.classifier else ""))
+                                       for _, m in rows), default=4)}
+    written = max((cell_len(m.text) for _, m in rows), default=10)
+    room = max(width - sum(fixed.values()) - 2 * 5 - 1, 16)  # the cells' padding
+    where_width = min(longest, max(room - min(written, room // 2), room // 2))
+    table.add_column("where", overflow="fold", width=where_width)
+    table.add_column("as written", overflow="fold", width=max(room - where_width, 4))
+    table.add_column("value", justify="right", no_wrap=True, min_width=fixed["value"])
+    table.add_column("bound", no_wrap=True, min_width=fixed["bound"])
+    table.add_column("unit", no_wrap=True, min_width=fixed["unit"])
     count = 0
-    for doc, mentions in items:
-        for m in mentions:
-            q = m.quantity
-            unit = q.unit + (f" ({q.classifier})" if q.classifier else "")
-            table.add_row(f"{doc.path}:{m.line}:{m.col}", m.text, value_text(q), q.bound, unit)
-            count += 1
+    for where, m in rows:
+        q = m.quantity
+        unit = q.unit + (f" ({q.classifier})" if q.classifier else "")
+        table.add_row(where, m.text, value_text(q), q.bound, unit)
+        count += 1
     console.print(table)
     console.print(f"{count} quantities in {len(items)} file(s)")
 

@@ -5,11 +5,22 @@
   (``[path:line](id)``, which code scanning turns into links).
 * ``run.columnKind`` is ``unicodeCodePoints``; lines and columns are 1-based
   (``startColumn`` >= 1), ``endColumn`` is the column after the quantity.
-* URIs are the paths as reported (repository-relative when the run starts at the
-  repository root), with ``uriBaseId`` ``%SRCROOT%``.
+* URIs: inside a git repository (the closest directory upwards from the working
+  directory that holds ``.git``), repository-relative with ``uriBaseId`` ``%SRCROOT%``
+  (the checkout, as code scanning reads it); else relative to the working directory, with the
+  same base; a path outside both is an absolute ``file:`` URI *without* a ``uriBaseId``
+  (SARIF §3.4.4).
+* Rules: one descriptor per (rule id, finding kind), because one claim rule yields
+  contradictions (errors) and divergences (warnings) and code scanning keeps one alert
+  per rule and line: ``ruleId`` is ``RULE/KIND`` (``ai-chips.training-gpus/contradiction``).
+  Every descriptor is a function of its id alone (never of whichever finding came
+  first): ``name``, ``shortDescription``, ``fullDescription``, ``help`` (text and
+  Markdown), ``helpUri`` (when ``FACTCHECK_DOCS_URL`` names where the docs are published:
+  an absolute URI is required), ``defaultConfiguration.level``, ``properties.tags``.
 * ``partialFingerprints["factcheckClaim/v1"]`` hashes what the claim means (rule,
   finding kind, subject, metric, qualifiers, normalized value and unit), never its
-  line, so an alert survives edits above it.
+  line.  Code scanning tracks alerts by its own ``primaryLocationLineHash`` (which the
+  upload action computes) and the ``ruleId``; the claim hash is kept for other tools.
 * level: error -> error, warning -> warning, info -> note.
 """
 
@@ -17,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TextIO
@@ -24,7 +36,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..amounts import decimal_text, value_text
-from ..model import Claim, Finding, Report
+from ..model import DEFAULT_SEVERITY, Claim, Finding, Report
 from .common import (heading, place, side_text, sides,
                      visible_findings)
 
@@ -42,23 +54,87 @@ KIND_DESCRIPTIONS = {
 }
 
 
+#: Longer descriptions, by finding kind (SARIF fullDescription and help).
+KIND_HELP = {
+    "contradiction": "Two or more articles state the same fact (same subject, metric, qualifiers and time) with "
+                     "values whose intervals do not overlap, even widened by the rule's tolerance. Check the "
+                     "sources; correct the article that is wrong, or add a qualifier to the rule if the "
+                     "articles speak of different things.",
+    "divergence": "Articles state different values for the same subject and metric, and a qualifier differs "
+                  "(another market, chip, model or period), so both may be right. Check that the article says "
+                  "which one it means.",
+    "arithmetic": "An article's own numbers do not produce a figure it states (count times price, a sum, a "
+                  "conversion or a restated figure). Recompute the figure or correct its inputs.",
+    "notice": "A suspected slip that is not a contradiction: a garbled model name, one name written two "
+              "ways, a range whose unit is missing on one side, a number style that changes.",
+    "consistent": "Articles agree on this fact: shown only on request, to prove it was understood.",
+}
+#: Where each kind is documented (anchors of docs/checks.md and docs/suppression.md).
+DOC_ANCHORS = {
+    "contradiction": "checks.md#how-numbers-are-compared",
+    "divergence": "checks.md#how-numbers-are-compared",
+    "consistent": "checks.md#how-numbers-are-compared",
+    "arithmetic": "checks.md#rule-driven-checks-checks",
+    "notice": "checks.md#notices",
+}
+SRCROOT = "%SRCROOT%"
+
+
+def docs_url() -> str | None:
+    """Where the docs are published (FACTCHECK_DOCS_URL, ending in '/'), for helpUri."""
+    base = os.environ.get("FACTCHECK_DOCS_URL")
+    if not base or "://" not in base:
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def doc_anchor(rule: str, kind: str) -> str:
+    if rule.startswith("derive."):
+        return "checks.md#generic-checks-no-rule-needed"
+    if rule.startswith("factcheck."):
+        return "suppression.md#suppressing-findings"
+    return DOC_ANCHORS[kind]
+
+
+def sarif_rule_id(finding: Finding) -> str:
+    """``RULE/KIND``: one descriptor (and one alert family) per finding kind of a rule."""
+    return f"{finding.rule}/{finding.kind}"
+
+
+def repository_root(cwd: str | None = None) -> Path | None:
+    """The closest directory from ``cwd`` upwards that holds ``.git``, or None."""
+    here = Path(cwd or os.getcwd()).resolve()
+    for directory in (here, *here.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
+
+
+def base_directory() -> Path:
+    """What %SRCROOT% stands for: the repository root when one is known, else the working directory."""
+    return repository_root() or Path.cwd().resolve()
+
+
+def artifact_location(path: str) -> dict:
+    """``{"uri": …, "uriBaseId": "%SRCROOT%"}`` for a path below the base directory
+    (repository-relative, percent-encoded), ``{"uri": "file:///…"}`` for one outside it."""
+    return dict(_artifact_location(path, str(Path.cwd()), str(base_directory())))
+
+
 def artifact_uri(path: str) -> str:
-    """A repository-relative URI reference for a reported path (percent-encoded)."""
-    return _artifact_uri(path, str(Path.cwd()))
+    return artifact_location(path)["uri"]
 
 
 @lru_cache(maxsize=4096)
-def _artifact_uri(path: str, cwd: str) -> str:
-    p = Path(path)
-    if p.is_absolute():
-        try:
-            p = p.relative_to(cwd)
-        except ValueError:
-            return p.as_uri()
-    posix = PurePosixPath(*p.parts).as_posix() if p.parts else path
-    if posix.startswith("./"):
-        posix = posix[2:]
-    return quote(posix, safe="/")
+def _artifact_location(path: str, cwd: str, base: str) -> tuple:
+    if path.startswith("<"):  # <stdin>: no file
+        return (("uri", quote(path.strip("<>"), safe="/")), ("uriBaseId", SRCROOT))
+    absolute = Path(os.path.normpath(os.path.join(cwd, path)))
+    try:
+        rel = absolute.relative_to(base)
+    except ValueError:
+        return (("uri", absolute.as_uri()),)
+    return (("uri", quote(PurePosixPath(*rel.parts).as_posix(), safe="/")), ("uriBaseId", SRCROOT))
 
 
 def region(side) -> dict:
@@ -74,8 +150,7 @@ def region(side) -> dict:
 
 
 def physical_location(side) -> dict:
-    return {"artifactLocation": {"uri": artifact_uri(place(side)[0]), "uriBaseId": "%SRCROOT%"},
-            "region": region(side)}
+    return {"artifactLocation": artifact_location(place(side)[0]), "region": region(side)}
 
 
 def fingerprint(finding: Finding, side) -> str:
@@ -91,22 +166,42 @@ def fingerprint(finding: Finding, side) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+def _camel(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in text.replace("/", ".").replace("_", "-")
+                   .replace(".", "-").split("-") if part)
+
+
+def rule_descriptor(rule: str, kind: str) -> dict:
+    """The descriptor of ``RULE/KIND``: a function of the two alone, so it is the same in every run."""
+    level = LEVELS[DEFAULT_SEVERITY[kind]]
+    if rule.startswith("factcheck."):
+        level = "warning"
+    short = f"{KIND_DESCRIPTIONS[kind]} (rule {rule})"
+    full = f"{KIND_HELP[kind]} Reported by rule {rule}."
+    anchor = doc_anchor(rule, kind)
+    suppress = f"<!-- factcheck: ignore {rule} reason -->"
+    descriptor = {
+        "id": f"{rule}/{kind}",
+        "name": _camel(f"{rule}/{kind}"),
+        "shortDescription": {"text": short},
+        "fullDescription": {"text": full},
+        "help": {"text": f"{KIND_HELP[kind]} To silence one paragraph, put {suppress} before it. "
+                         f"Documented in docs/{anchor}.",
+                 "markdown": f"**{kind}** ({rule}): {KIND_HELP[kind]}\n\nTo silence one paragraph, put "
+                             f"`{suppress}` before it. Documented in `docs/{anchor}`."},
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": ["fact-consistency", kind], "kind": kind, "factcheckRule": rule},
+    }
+    base = docs_url()
+    if base:
+        descriptor["helpUri"] = base + anchor
+    return descriptor
+
+
 def _rule_descriptors(findings: list[Finding]) -> tuple[list[dict], dict[str, int]]:
-    by_rule: dict[str, Finding] = {}
-    for f in findings:
-        by_rule.setdefault(f.rule, f)
-    descriptors, index = [], {}
-    for i, rule_id in enumerate(sorted(by_rule)):
-        f = by_rule[rule_id]
-        about = " · ".join(p for p in (f.subject, f.metric) if p)
-        descriptors.append({
-            "id": rule_id,
-            "name": rule_id,
-            "shortDescription": {"text": f"{KIND_DESCRIPTIONS[f.kind]}{': ' + about if about else ''}"},
-            "properties": {"tags": ["fact-consistency", f.kind]},
-        })
-        index[rule_id] = i
-    return descriptors, index
+    ids = sorted({(f.rule, f.kind) for f in findings})
+    descriptors = [rule_descriptor(rule, kind) for rule, kind in ids]
+    return descriptors, {d["id"]: i for i, d in enumerate(descriptors)}
 
 
 #: Other sides listed as relatedLocations of one result.  GitHub shows at most 100 of them, and
@@ -137,13 +232,14 @@ def _result(finding: Finding, side, others: list, total_others: int, rule_index:
     if isinstance(side, Claim):
         this += f" → {value_text(side.mention.quantity)}"
     result = {
-        "ruleId": finding.rule,
+        "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
         "message": {"text": f"{finding.kind}: {heading(finding)}: {text} (here: {this})"},
         "locations": [{"physicalLocation": physical_location(side)}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding, side)},
-        "properties": {"kind": finding.kind, "subject": finding.subject, "metric": finding.metric},
+        "properties": {"kind": finding.kind, "rule": finding.rule, "subject": finding.subject,
+                       "metric": finding.metric},
     }
     if related:
         result["relatedLocations"] = related
@@ -163,10 +259,9 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
         head = all_sides[:MAX_RELATED + 1]  # enough to list MAX_RELATED others for any side
         for side in all_sides:
             others = [o for o in head if o is not side][:MAX_RELATED]
-            results.append(_result(f, side, others, len(all_sides) - 1, index[f.rule]))
+            results.append(_result(f, side, others, len(all_sides) - 1, index[sarif_rule_id(f)]))
     notifications = [{"level": "error", "message": {"text": f"{p.code} {p.message}"},
-                      "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(p.path),
-                                                                               "uriBaseId": "%SRCROOT%"}}}]}
+                      "locations": [{"physicalLocation": {"artifactLocation": artifact_location(p.path)}}]}
                      for p in sorted(report.problems, key=lambda p: (p.path, p.code))]
     invocation = {"executionSuccessful": True}
     if notifications:

@@ -18,7 +18,9 @@ import re
 from typing import TextIO
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from ..amounts import value_text
@@ -118,15 +120,14 @@ class FindingView:
         title.append("  ")
         title.append(f.rule, style="dim")
         yield title
-        yield Text(" " * INDENT + heading(f), style="bold")
+        # Every line that may wrap is indented with Padding (or laid out in a grid), so a
+        # wrapped line keeps its hanging indent at any width.
+        yield Padding(Text(heading(f), style="bold"), (0, 0, 0, INDENT), expand=False)
         all_sides = sides(f)
         labels = [f"{p}:{l}:{c}" for p, l, c in map(place, all_sides)]
-        label_cells = max(cell_len(label) for label in labels) if labels else 0
         shared = shared_qualifiers(f)
         for side, label in zip(all_sides, labels):
-            line = Text(" " * INDENT)
-            line.append(label, style="cyan")
-            line.append(" " * (label_cells - cell_len(label) + 2))
+            line = Text()
             line.append(side_text(side), style="bold")
             if isinstance(side, Claim):
                 line.append(" → ")
@@ -138,19 +139,17 @@ class FindingView:
                     line.append(f"  time={side.time}", style="dim")
                 if side.source:
                     line.append(f"  据{side.source}", style="dim")
-            yield line
+            yield _hanging(Text(label, style="cyan"), line, INDENT, max(cell_len(l) for l in labels), width)
             siblings = None if isinstance(side, Claim) else same_sentence(f, side)
             sentence, start, end = side_sentence(side, siblings)
             body = excerpt(sentence, start, end, width - SENTENCE_INDENT, mark=self.mark)
-            yield Text(" " * SENTENCE_INDENT) + body
+            yield Padding(body, (0, 0, 0, SENTENCE_INDENT), expand=False)
         if f.kind == "contradiction":
             yield from interval_lines(f, self.tolerances)
-        reason = Text(" " * INDENT + "→ ")
-        reason.append(" ".join(f.message.split()))
-        yield reason
+        yield _hanging(Text("→"), Text(" ".join(f.message.split())), INDENT, 1, width, gap=1)
         for detail in f.detail.splitlines():
             if detail.strip():
-                yield Text(" " * (INDENT + 2) + " ".join(detail.split()), style="dim")
+                yield Padding(Text(" ".join(detail.split()), style="dim"), (0, 0, 0, INDENT + 2), expand=False)
         yield Text("")
 
 
@@ -171,6 +170,18 @@ def interval_lines(finding: Finding, tolerances=None) -> list[Text]:
             line.append("  " + label, style="dim")
         out.append(line)
     return out
+
+
+def _hanging(label: Text, body: Text, indent: int, label_cells: int, width: int, gap: int = 2):
+    """``label`` then ``body``; a body that wraps continues under its own first character.
+    A label too wide for that (a long path on a narrow terminal) goes on a line of its own."""
+    if indent + label_cells + gap + 20 > width:
+        return Group(Padding(label, (0, 0, 0, indent), expand=False), Padding(body, (0, 0, 0, indent + 4), expand=False))
+    grid = Table.grid(padding=(0, gap, 0, 0))
+    grid.add_column(no_wrap=True, width=label_cells)
+    grid.add_column(overflow="fold")
+    grid.add_row(label, body)
+    return Padding(grid, (0, 0, 0, indent), expand=False)
 
 
 class SummaryView:

@@ -1,0 +1,67 @@
+"""``junit``: JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure).
+
+One ``<testsuite>`` per article that has findings, one ``<testcase>`` per finding side
+(``name`` the rule and kind, ``classname`` the path, ``file`` and ``line`` attributes), each
+with a ``<failure>`` whose ``message`` is the finding's message and whose text is
+``path:line:col: severity kind[rule] message``.  An article without findings is one
+passing testcase, so the totals count every article read.  Files that could not be read
+are ``<error>`` testcases.  Text is escaped for XML, and characters XML 1.0 cannot hold
+are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from ..model import Report
+from .common import place, sides, visible_findings
+
+#: Characters XML 1.0 does not allow, even escaped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("", value))
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_NOT_XML.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+
+
+def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
+    by_path: dict[str, list[str]] = {p: [] for p in report.paths}
+    failures = 0
+    for finding in visible_findings(report, show_consistent):
+        message = " ".join(finding.message.split())
+        for side in sides(finding):
+            path, line, col = place(side)
+            body = f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"
+            tag = "failure" if finding.kind != "consistent" else "system-out"
+            inner = (f'<failure message={_attr(message)} type={_attr(finding.severity)}>{_text(body)}</failure>'
+                     if tag == "failure" else f"<system-out>{_text(body)}</system-out>")
+            failures += tag == "failure"
+            by_path.setdefault(path, []).append(
+                f'    <testcase name={_attr(f"{finding.rule} {finding.kind}")} classname={_attr(path)} '
+                f'file={_attr(path)} line="{line}">\n      {inner}\n    </testcase>')
+    errors = {p.path: p for p in report.problems}
+    tests = sum(max(len(cases), 1) for cases in by_path.values()) + len(errors)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(f'<testsuites name="factcheck" tests="{tests}" failures="{failures}" errors="{len(errors)}">\n')
+    for path in sorted(by_path):
+        cases = by_path[path]
+        failed = sum("<failure " in c for c in cases)
+        out.write(f'  <testsuite name={_attr(path)} tests="{max(len(cases), 1)}" failures="{failed}" errors="0">\n')
+        if cases:
+            out.write("\n".join(cases) + "\n")
+        else:
+            out.write(f'    <testcase name="no findings" classname={_attr(path)} file={_attr(path)}/>\n')
+        out.write("  </testsuite>\n")
+    for path in sorted(errors):
+        p = errors[path]
+        out.write(f'  <testsuite name={_attr(path)} tests="1" failures="0" errors="1">\n'
+                  f'    <testcase name={_attr("read " + p.code)} classname={_attr(path)} file={_attr(path)}>\n'
+                  f'      <error message={_attr(p.code + " " + p.message)} type={_attr(p.code)}/>\n'
+                  f'    </testcase>\n  </testsuite>\n')
+    out.write("</testsuites>\n")
