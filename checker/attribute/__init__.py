@@ -36,7 +36,7 @@ from functools import lru_cache
 from ..model import Claim, Document, Mention
 from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
-from ..text import normalize
+from ..text import ascii_lower, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
 from .lists import Distribution, distribute
 from .periods import TimeIndex
@@ -64,6 +64,7 @@ class _Context:
     norm: str  #: the document's matching view
     times: TimeIndex  #: the document's time words
     lists: dict[int, Distribution]  #: mention start -> the name a 分别 list gives it
+    spans: list[tuple[int, int]]  #: the sentence's mentions, in order
 
 
 def ctx_norm(ctx: _Context, start: int, end: int) -> str:
@@ -124,7 +125,8 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
             ratios = [m.start for m in ordered[a:b] if m.quantity.unit in RATIO_UNITS]
             lists = distribute(norm, seg.start, seg.end, hits, ordered[a:b], lambda h: _name_kind(h, lex)) \
                 if "分别" in norm[seg.start:seg.end] else {}
-            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists)
+            ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists,
+                                          [(m.start, m.end) for m in ordered[a:b]])
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset)
@@ -203,8 +205,12 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     if any(t not in ctx.terms for t in rule.context):
         return None
     own = _own_hits(ctx, ci, mention)
-    if rule.exclude and any(h.term in rule.exclude for h in own):
-        return None
+    if rule.exclude:
+        # words that veto the rule belong to the number's stretch of its clause, between the
+        # numbers before and after it: "27亿欧元的EUV销售额和29亿欧元的非EUV销售额"
+        lo, hi = _stretch(ctx, ci, mention)
+        if any(h.term in rule.exclude and lo <= h.start and h.end <= hi for h in own):
+            return None
 
     # subject: the name a 分别 list gives the number, else own clause (nearest to the number),
     # then earlier clauses, nearest first
@@ -217,9 +223,11 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
     if s_dist is not None and s_dist > 0 and _opens_on_a_part(doc.norm, ctx, ci, rule, lex, own):
         return None  # "…广告收入250亿元,其中,视频号创造30亿元": a part of the whole, not the subject's figure
-    if CHANGE_BEFORE.search(doc.norm, max(0, mention.start - 6), mention.start) and \
-            not any(CHANGE_WORD.search(w) for w in rule.words):
-        return None  # "份额下降2%": a change of the metric, and the rule is about its level
+    head = _list_head(doc.norm, ctx, mention)
+    if CHANGE_BEFORE.search(doc.norm, max(0, head - 6), head) and not any(CHANGE_WORD.search(w) for w in rule.words):
+        return None  # "份额下降2%", "分别上升3%及4%": changes of the metric, and the rule is about its level
+    if subject is None and rule.subject_optional and _owned_by_another(doc.norm, ctx, ci, mention, rule, lex):
+        return None  # "存储芯片占比16%": the clause names whose share it is, and it is not the rule's subject
     if subject is None:
         if not rule.subject_optional:
             return None
@@ -273,6 +281,64 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         return None
     score = ((s_dist if s_dist is not None else 2) + m_dist, -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+def _stretch(ctx: _Context, ci: int, mention: Mention) -> tuple[int, int]:
+    """The number's stretch of its clause: from the end of the number before it to the start
+    of the number after it (the clause's ends where there is none)."""
+    cs, ce = ctx.seg.clauses[ci]
+    lo, hi = cs, ce
+    for start, end in ctx.spans:
+        if end <= mention.start and end > lo and start >= cs:
+            lo = end
+        elif start >= mention.end and start < hi:
+            hi = start
+    return lo, hi
+
+
+#: What joins the items of a list of numbers: "3%及4%", "79.3亿、64.6亿".
+_NUMBER_JOIN = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
+
+
+def _list_head(norm: str, ctx: _Context, mention: Mention) -> int:
+    """Where the list of numbers holding this one starts ("上升3%及4%": at 3%)."""
+    head = mention.start
+    for start, end in reversed([s for s in ctx.spans if s[1] <= mention.start]):
+        if not _NUMBER_JOIN.fullmatch(norm, end, head):
+            break
+        head = start
+    return head
+
+
+#: "<owner><metric word>" at the start of a clause: 存储芯片占比, 逻辑芯片份额.
+_ADJACENT_OWNER = re.compile(r"(?P<owner>[\u4e00-\u9fffA-Za-z0-9]{2,8})\s*$")
+
+
+def _owned_by_another(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, lex: Terms) -> bool:
+    """For a rule whose subject need not be named: True when the number's clause opens on
+    an owner of its metric word that the rules do not know (存储芯片占比16%)."""
+    cs = ctx.seg.clauses[ci][0]
+    words = [h for h in ctx.hits[ci] if h.term in rule.words and h.start < mention.start
+             and _RIGHT_BEFORE.fullmatch(norm, h.end, mention.start)]
+    if not words:
+        return False  # the owner pattern is "<owner><metric word>(为)<number>": 存储芯片占比16%
+    head = norm[cs:words[-1].start]
+    m = _ADJACENT_OWNER.search(head)
+    if m is None:
+        return False
+    owner = m.group("owner").lstrip(_CONNECTIVES + _ADVERBS).rstrip(_ADVERBS)
+    before = head[:m.start()].strip(" ,")
+    if len(owner) < 2 or before.lstrip(_CONNECTIVES + _ADVERBS) or owner in _REFERS_BACK \
+            or _TIME_OWNER.fullmatch(owner):
+        return False  # no owner, or it does not open the clause, or it refers back, or is a time
+    lowered = ascii_lower(owner)
+    return not any(t in lowered for t in ctx.terms if t)
+
+
+#: What may stand between a metric word and its number: 占比16%, 占比为16%, 份额达到20%.
+_RIGHT_BEFORE = re.compile(r"\s*(?:为|达|达到|约|约为|是|了|仅|仅为|超|超过|近|逾|高达)?\s*")
+#: Adverbs that stand before a verb, not names: 还需要, 已达, 将超过, 约为.
+_ADVERBS = "还也都又就才将会已仍约近共总"
 
 
 #: A clause that opens on a part of what the sentence spoke of: 其中, 包括, 当中.

@@ -214,6 +214,29 @@ def extract(doc: Document) -> list[Mention]:
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
+    return _shared_units(norm, out)
+
+
+# Items of a list of amounts: "79.3亿、64.6亿美元", "2660万和2090万部": the unit is written once,
+# after the last item, and belongs to every item that has a magnitude but no unit of its own.
+# Not: "3家和5万台" (the first item has its own unit), "2024年和64.6亿美元" (no magnitude).
+_LIST_JOIN = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
+_MAGNITUDE = re.compile(r"[万亿千百]")
+
+
+def _shared_units(norm: str, mentions: list[Mention]) -> list[Mention]:
+    """Bare magnitudes in a list take the unit written after its last item (one backward pass)."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        first, after = out[i], out[i + 1]
+        q, unit = first.quantity, after.quantity
+        if q.unit != "number" or unit.unit == "number" or not _MAGNITUDE.search(norm, first.start, first.end):
+            continue
+        if "分" in norm[after.start:after.end] or not _LIST_JOIN.fullmatch(norm, first.end, after.start):
+            continue  # cents scale the value; only a plain list joins
+        out[i] = Mention(first.start, first.end, first.line, first.col, first.text,
+                         Quantity(low=q.low, high=q.high, bound=q.bound, unit=unit.unit, classifier=unit.classifier,
+                                  step=q.step, vague=q.vague, per=unit.per))
     return out
 
 
