@@ -48,8 +48,10 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 def _add_rules_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", metavar="PATH", default=None,
-                   help="rule file or directory of *.yaml rule files (repeatable; default: the "
-                        "configured rules, else ./rules/, else the shipped rule set)")
+                   help="rule file or directory of *.yaml rule files, added to the shipped rule set "
+                        "(repeatable; default: the configured rules, else ./rules/)")
+    p.add_argument("--no-builtin-rules", action="store_true",
+                   help="do not load the shipped rule set: the --rules files replace it")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,12 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_output_options(p, FORMATS_EXTRACT)
 
-    p = sub.add_parser("rules", help="list the loaded rules or run their examples",
-                       description="'rules list' shows the entities and claim rules loaded; 'rules test' "
-                                   "runs the examples each rule carries.")
-    p.add_argument("action", choices=("list", "test"))
+    p = sub.add_parser("rules", help="list the loaded rules, run their examples, or draft new ones",
+                       description="'rules list' shows the entities and claim rules loaded and where each came "
+                                   "from; 'rules test' runs the examples each rule carries; 'rules suggest "
+                                   "PATH…' drafts rules (YAML) for recurring claims of the articles that no "
+                                   "loaded rule reads.")
+    p.add_argument("action", choices=("list", "test", "suggest"))
+    p.add_argument("paths", nargs="*", metavar="PATH", help="for 'suggest': articles or directories")
     _add_rules_option(p)
     p.add_argument("--config", metavar="FILE", default=None, help="configuration file")
+    p.add_argument("--min-articles", type=int, default=2, metavar="N",
+                   help="for 'suggest': a fact must recur in at least N articles (default 2)")
+    p.add_argument("--top", type=int, default=0, metavar="N", help="for 'suggest': print the N best drafts only")
 
     p = sub.add_parser("index", help="index articles into the SQLite claim archive",
                        description="Read articles and store their claims in an SQLite index, so drafts can "

@@ -21,6 +21,11 @@ FORMATS_EXTRACT = ("rich", "plain", "json")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
+def builtin_choice(args) -> bool | None:
+    """False for --no-builtin-rules; None lets the configuration decide (default: loaded)."""
+    return False if getattr(args, "no_builtin_rules", False) else None
+
+
 def choose_format(requested: str | None, output: str | None, allowed: Sequence[str] = FORMATS_CHECK) -> str:
     """The --format asked for, else FACTCHECK_FORMAT, else rich on a terminal and plain otherwise."""
     fmt = requested or os.environ.get("FACTCHECK_FORMAT")

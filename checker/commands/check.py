@@ -13,7 +13,7 @@ from .. import pipeline
 from ..archive import is_index_file
 from ..config import resolve_config
 from ..render import render_report, write_report
-from . import choose_format, exit_code_for, report_problems, require_paths
+from . import builtin_choice, choose_format, exit_code_for, report_problems, require_paths
 from .progress import CheckProgress
 
 
@@ -23,7 +23,7 @@ def run(args) -> int:
     archive_dirs = [a for a in args.against or () if not is_index_file(a)]
     with CheckProgress(list(args.paths) + archive_dirs, not args.no_progress,
                        include=list(config.include) or None, exclude=tuple(config.exclude)) as tick:
-        report = pipeline.check(args.paths, rules=args.rules, config=config, date=args.date, against=args.against,
+        report = pipeline.check(args.paths, rules=args.rules, builtin=builtin_choice(args), config=config, date=args.date, against=args.against,
                                 show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
                                 progress=tick)
     report_problems(report)

@@ -26,7 +26,7 @@ from ..errors import FactcheckError
 from ..model import Report
 from ..render import write_atomic, write_report
 from ..render.markdown import chart_files, render_text
-from . import exit_code_for, report_problems, require_paths, rule_tolerances
+from . import builtin_choice, exit_code_for, report_problems, require_paths, rule_tolerances
 from .progress import CheckProgress
 
 FORMATS_REPORT = ("markdown", "html")
@@ -45,7 +45,7 @@ def build_report(args, config, ruleset=None) -> Report:
     """The Report for the paths, with consistent findings (the report lists them in brief)."""
     with CheckProgress(args.paths, not args.no_progress, include=list(config.include) or None,
                        exclude=tuple(config.exclude), label="reading") as tick:
-        return pipeline.check(args.paths, rules=args.rules, ruleset=ruleset, config=config, date=args.date,
+        return pipeline.check(args.paths, rules=args.rules, builtin=builtin_choice(args), ruleset=ruleset, config=config, date=args.date,
                               stdin_filename=args.stdin_filename, show_consistent=True, progress=tick)
 
 
@@ -88,7 +88,7 @@ def run(args) -> int:
     require_paths(args, "report")
     config = resolve_config(args.config)
     fmt = report_format(getattr(args, "format", None), args.output)
-    ruleset = pipeline.resolve_rules(args.rules, config)
+    ruleset = pipeline.resolve_rules(args.rules, config, builtin=builtin_choice(args))
     report = build_report(args, config, ruleset)
     report_problems(report)
     tolerances = rule_tolerances(ruleset)
