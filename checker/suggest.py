@@ -44,7 +44,7 @@ from .text import match_form
 UNITS_SUGGESTED = frozenset(CURRENCIES) | {"percent", "count", "number"}
 
 #: What is not part of a subject: connectives at the start, particles and verbs at the end.
-LEADING = re.compile(r"^(?:尽管|虽然|由于|随着|不过|然而|因此|所以|其中|此外|另外|同时|而且|而|但是|但|则|并且|并|且|另|在|从|截至|截止|于|至|与|和|及|"
+LEADING = re.compile(r"^(?:分别|尽管|虽然|由于|随着|不过|然而|因此|所以|其中|此外|另外|同时|而且|而|但是|但|则|并且|并|且|另|在|从|截至|截止|于|至|与|和|及|"
                      r"以及|对比|相比|相较|较|其|该|今年|去年|本季度|当季|单季|季内|期内|全年|整体|总体|合计|共计)+")
 TRAILING = re.compile(r"(?:的|之|在|以|为|达|达到|录得|实现|约|共|总|合计|共计|整体|公司|集团|方面|业务|市场|"
                       r"全年|季度|期间|同期|上季|今年|去年|预计|预期|预估|将|则|也|还|仍|已)+$")
@@ -58,6 +58,8 @@ AFTER_FIGURE = re.compile(r"[0-9][0-9.,]*\s*(?:[万亿千百]+)?\s*(?:美元|欧
 #: Not a subject: a conjunction of two (A和B), a verb phrase, an ordinal, a leftover particle.
 NOT_SUBJECT = re.compile(r"[和与及、]|^(?:的|是|有|仍|较|为|第|财报|显示|所|被|将|已|可|让|使|把|对)|"
                          r"(?:有所|显示|表示|指出|称|认为|预计)$")
+#: A run's pieces by script: Chinese, or ASCII letters and digits.
+SCRIPT_PIECE = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9&.+\-]+")
 #: Characters a subject is made of (CJK, ASCII letters and digits, a few joiners).
 SUBJECT_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&.+\-]+")
 #: Words that are never a subject on their own.
@@ -156,13 +158,12 @@ def _candidates(doc: Document, mention: Mention, seg, words: MetricWords):
             of_metric = words.kind_of[first.group()][0]
             if of_metric != metric:
                 metric = f"{of_metric}-{metric}"
-        span = norm[cs:min(first.start(), mention.start)]
-        subject = _clean(span)
-        if not subject and j > 0:  # "三星,出货量为…": the subject ends the clause before
-            ps, pe = seg.clauses[j - 1]
-            word = words.pattern.search(norm, ps, pe)
-            subject = _clean(norm[ps:word.start() if word else pe])
-        return subject, metric, last.group()
+        # the subject: the words before the metric word, in this clause and the earlier ones
+        # of the sentence, nearest first
+        pieces = [norm[cs:min(first.start(), mention.start)]]
+        pieces += [norm[ps:pe] for ps, pe in reversed(seg.clauses[:j])]
+        runs = [run for piece in pieces for run in _runs(piece)]
+        return runs, metric, last.group()
     return None
 
 
@@ -175,22 +176,34 @@ def _fits(kind: str, unit: str) -> bool:
     return unit == "percent"
 
 
-def _clean(span: str) -> str:
+def _runs(span: str) -> list[list[list[str]]]:
+    """The candidate subjects of a stretch of text before a metric word: for each run of
+    name characters (nearest the metric word first), its ASCII words and the prefixes of its
+    Chinese parts, nearest first."""
     span = SOURCE_PHRASE.sub(" ", span)
     span = TIME_WORD.sub(" ", span)
     span = EXTRA_TIME.sub(" ", span)
-    # nothing before an earlier figure belongs to the subject (…为6010万部,三星…)
-    span = AFTER_FIGURE.split(span)[-1]
-    runs = SUBJECT_CHARS.findall(span)
-    if not runs:
-        return ""
-    text = runs[-1]  # the words right before the metric word
-    for _ in range(3):
-        text = LEADING.sub("", text)
-        text = TRAILING.sub("", text)
-    if len(text) < 2 or NOT_SUBJECT.search(text):
-        return ""
-    return match_form(text)
+    out = []
+    for part in reversed(AFTER_FIGURE.split(span)):
+        for run in reversed(SUBJECT_CHARS.findall(part)):
+            chains = []
+            for piece in reversed(SCRIPT_PIECE.findall(run)):
+                if piece.isascii():
+                    if len(piece) >= 2 and any(c.isalpha() for c in piece):
+                        chains.append([match_form(piece)])
+                    continue
+                text = piece
+                word = metric_words().pattern.search(text)  # 出货量 is no subject: cut before it
+                if word is not None:
+                    text = text[:word.start()]
+                for _ in range(3):
+                    text = LEADING.sub("", text)
+                    text = TRAILING.sub("", text)
+                if len(text) >= 2 and not NOT_SUBJECT.search(text):
+                    chains.append(_prefixes(match_form(text)))
+            if chains:
+                out.append(chains)
+    return out
 
 
 def _prefixes(text: str) -> list[str]:
@@ -199,14 +212,17 @@ def _prefixes(text: str) -> list[str]:
     return [text[:k] for k in range(2, min(len(text), 10) + 1)]
 
 
-def _subject_of(text: str, df: dict[str, int], min_articles: int) -> str | None:
-    """The longest prefix of ``text`` nearly as common as its shortest common prefix."""
-    common = [(p, df.get(p, 0)) for p in _prefixes(text) if df.get(p, 0) >= min_articles and p not in GENERIC]
-    if not common:
-        return None
-    top = max(n for _, n in common)
-    best = [p for p, n in common if 2 * n >= top]
-    return best[-1] if best else None
+def _subject_of(runs: list[list[list[str]]], df: dict[str, int], min_articles: int) -> str | None:
+    """The nearest candidate that stands before a metric word in enough articles: of a
+    Chinese part, the longest prefix nearly as common as its most common one."""
+    for run in runs:
+        for chain in run:
+            common = [(p, df.get(p, 0)) for p in chain if df.get(p, 0) >= min_articles and p not in GENERIC]
+            if not common:
+                continue
+            top = max(n for _, n in common)
+            return [p for p, n in common if 2 * n >= top][-1]
+    return None
 
 
 def read_corpus(paths: Sequence[str], ruleset: RuleSet, *, include=None, exclude=()) -> tuple[list, int]:
@@ -230,11 +246,11 @@ def read_corpus(paths: Sequence[str], ruleset: RuleSet, *, include=None, exclude
             found = _candidates(doc, m, seg, words)
             if found is None or not found[0]:
                 continue
-            subject_text, metric, word = found
+            runs, metric, word = found
             ci = seg.clause_of(m.start)
             period = period_of(doc, seg, ci, m.start, m.end)
             sentence = doc.text[seg.start:seg.end].strip()
-            raw.append((subject_text, metric, word, m, doc.path, sentence, period))
+            raw.append((runs, metric, word, m, doc.path, sentence, period))
     return raw, documents
 
 
@@ -244,13 +260,14 @@ def suggest_rules(paths: Sequence[str], ruleset: RuleSet, *, min_articles: int =
     raw, documents = read_corpus(paths, ruleset, include=include, exclude=exclude)
     # how many articles each subject prefix stands before a metric word in
     seen: dict[str, set[str]] = defaultdict(set)
-    for subject_text, _, _, _, path, _, _ in raw:
-        for p in _prefixes(subject_text):
-            seen[p].add(path)
+    for runs, _, _, _, path, _, _ in raw:
+        for chain in (c for run in runs for c in run):
+            for p in chain:
+                seen[p].add(path)
     df = {p: len(v) for p, v in seen.items()}
     readings: list[Reading] = []
-    for subject_text, metric, word, m, path, sentence, period in raw:
-        subject = _subject_of(subject_text, df, min_articles)
+    for runs, metric, word, m, path, sentence, period in raw:
+        subject = _subject_of(runs, df, min_articles)
         if subject is None:
             continue
         unit, classifier = _unit_key(m)
@@ -289,7 +306,7 @@ def suggest_rules(paths: Sequence[str], ruleset: RuleSet, *, min_articles: int =
         if _write(draft, len(drafts) + 1, ids):
             drafts.append(draft)
     drafts.sort(key=lambda d: d.score, reverse=True)
-    return drafts, documents
+    return _settle(drafts, documents), documents
 
 
 _METRIC_IDS = frozenset(m for m, _ in metric_words().kind_of.values())
@@ -347,11 +364,33 @@ def _write(draft: Draft, n: int, ids: dict[str, str]) -> bool:
     return True
 
 
-def _reads(ruleset: RuleSet, ex: dict) -> bool:
-    """True when the draft reads the example's number, about its subject."""
+def _reads(ruleset: RuleSet, ex: dict, rule_id: str | None = None) -> bool:
+    """True when the draft (``rule_id``: that rule of the rule set) reads the example's number,
+    about its subject."""
     doc = document_from_text(ex["text"], path="draft-example")
     return any(c.mention.text == ex["value"] and c.subject == ex["subject"]
+               and (rule_id is None or c.rule == rule_id)
                for c in attribute(doc, extract(doc), ruleset))
+
+
+def _settle(drafts: list[Draft], documents: int) -> list[Draft]:
+    """With every draft loaded together, a draft may take another's example: keep the
+    examples each draft still reads, and the drafts left with one."""
+    for _ in range(3):
+        try:
+            ruleset = load_rules_text(render_suggestions(drafts, documents=documents), "suggested.yaml")
+        except FactcheckError:
+            return drafts
+        changed = False
+        for d in drafts:
+            keep = [ex for ex in d.rule["examples"] if _reads(ruleset, ex, f"suggested.{d.rule['id']}")]
+            if len(keep) != len(d.rule["examples"]):
+                d.rule["examples"] = keep
+                changed = True
+        drafts = [d for d in drafts if d.rule["examples"]]
+        if not changed:
+            break
+    return drafts
 
 
 def _yaml(data) -> str:
