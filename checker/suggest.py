@@ -66,7 +66,8 @@ SUBJECT_CHARS = re.compile(r"[\u4e00-\u9fffA-Za-z0-9&.+\-]+")
 GENERIC = frozenset(match_form(w) for w in (
     "全球", "中国", "国内", "市场", "公司", "行业", "整体", "总体", "其中", "该公司", "集团", "业务", "产品", "用户",
     "前五", "前三", "前五大", "厂商", "品牌", "企业", "机构", "分析师", "季度", "同比", "环比", "去年", "今年",
-    "数据", "报告", "目前", "此前", "预计", "预期", "全年", "第一", "第二", "第三", "第四", "第五"))
+    "数据", "报告", "目前", "此前", "预计", "预期", "全年", "第一", "第二", "第三", "第四", "第五",
+    "左右", "大约", "人民币", "美元", "欧元", "港元"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,8 @@ def _subject_of(runs: list[list[list[str]]], df: dict[str, int], min_articles: i
     Chinese part, the longest prefix nearly as common as its most common one."""
     for run in runs:
         for chain in run:
-            common = [(p, df.get(p, 0)) for p in chain if df.get(p, 0) >= min_articles and p not in GENERIC]
+            common = [(p, df.get(p, 0)) for p in chain if df.get(p, 0) >= min_articles
+                      and not any(g.startswith(p) for g in GENERIC)]
             if not common:
                 continue
             top = max(n for _, n in common)
