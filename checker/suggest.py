@@ -30,7 +30,7 @@ import yaml
 
 from .attribute import attribute
 from .attribute.clauses import sentence_at, sentence_starts
-from .attribute.periods import TIME_WORD, period_of
+from .attribute.periods import TIME_WORD, TimeIndex
 from .attribute.sources import SOURCE
 from .errors import FactcheckError
 from .extract import extract
@@ -239,6 +239,7 @@ def read_corpus(paths: Sequence[str], ruleset: RuleSet, *, include=None, exclude
         mentions = extract(doc)
         taken = {c.mention.start for c in attribute(doc, mentions, ruleset)}
         starts = sentence_starts(doc.norm)
+        times = TimeIndex(doc)
         for m in mentions:
             if m.start in taken or _unit_key(m) is None:
                 continue
@@ -250,7 +251,7 @@ def read_corpus(paths: Sequence[str], ruleset: RuleSet, *, include=None, exclude
                 continue
             runs, metric, word = found
             ci = seg.clause_of(m.start)
-            period = period_of(doc, seg, ci, m.start, m.end)
+            period = times.period_of(seg, ci, m.start, m.end)[0]
             sentence = doc.text[seg.start:seg.end].strip()
             raw.append((runs, metric, word, m, doc.path, sentence, period))
     return raw, documents
