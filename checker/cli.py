@@ -82,8 +82,10 @@ def _add_input_options(p: argparse.ArgumentParser, *, walk: bool = True) -> None
 
 def _add_rules_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rules", action="append", metavar="PATH", default=None,
-                   help="rule file or directory of *.yaml rule files (repeatable; default: the "
-                        "configured rules, else ./rules/, else the shipped rule set)")
+                   help="rule file or directory of *.yaml rule files, added to the shipped rule set "
+                        "(repeatable; default: the configured rules, else ./rules/)")
+    p.add_argument("--no-builtin-rules", action="store_true",
+                   help="do not load the shipped rule set: the --rules files replace it")
 
 
 def _add_selection_options(p: argparse.ArgumentParser) -> None:
@@ -154,15 +156,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_output_options(p, FORMATS_EXTRACT)
 
-    p = _command(sub, "rules", EPILOG_RULES_TEST, help="list the loaded rules or run their examples",
-                 description="'rules list' shows the entities and claim rules loaded; 'rules test' "
-                             "runs the examples each rule carries.")
+    p = _command(sub, "rules", EPILOG_RULES_TEST, help="list the loaded rules, run their examples, or draft new ones",
+                 description="'rules list' shows the entities and claim rules loaded and where each came from; "
+                             "'rules test' runs the examples each rule carries; 'rules suggest PATH…' drafts "
+                             "rules (YAML) for recurring claims of the articles that no loaded rule reads.")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, epilog, text in (("list", EPILOG_RULES_LIST, "show the rule files, entities and claim rules loaded"),
-                               ("test", EPILOG_RULES_TEST, "run the examples each rule carries")):
+                               ("test", EPILOG_RULES_TEST, "run the examples each rule carries"),
+                               ("suggest", EPILOG_RULES_TEST, "draft rules for recurring claims no loaded rule reads")):
         a = _command(actions, name, epilog, help=text, description=text[0].upper() + text[1:] + ".")
         _add_rules_option(a)
         a.add_argument("--config", metavar="FILE", default=None, help="configuration file")
+        if name == "suggest":
+            a.add_argument("paths", nargs="*", metavar="PATH", help="articles or directories")
+            a.add_argument("--min-articles", type=int, default=2, metavar="N",
+                           help="a fact must recur in at least N articles (default 2)")
+            a.add_argument("--top", type=int, default=0, metavar="N", help="print the N best drafts only")
 
     p = _command(sub, "index", EPILOG_INDEX, help="index articles into the SQLite claim archive",
                  description="Read articles and store their claims in an SQLite index, so drafts can "

@@ -7,6 +7,7 @@ directory that has a ``factcheck.toml``, or a ``pyproject.toml`` with a
 
     # factcheck.toml (the same keys go under [tool.factcheck] in pyproject.toml)
     rules = ["rules/"]                  # rule files or directories, relative to this file
+    builtin = true                      # false: the rule files above replace the shipped rule set
     fail-on = "warning"                 # error | warning | info | never
     include = ["*.md", "*.txt"]
     exclude = ["drafts/**"]
@@ -47,7 +48,8 @@ FORMATS = ("rich", "plain", "markdown", "json", "sarif", "github", "junit", "rdj
 OVERRIDE_SEVERITIES = (*SEVERITIES, "off")
 
 #: Top-level keys and what each must hold (checked when the file is loaded).
-TOP_KEYS = ("rules", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select", "ignore")
+TOP_KEYS = ("rules", "builtin", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select",
+            "ignore")
 OVERRIDE_KEYS = ("severity", "tolerance")
 NOTICE_KEYS = ("severity",)
 
@@ -118,6 +120,7 @@ class Config:
 
     path: Path | None = None  #: the file read, None for defaults
     rules: tuple[Path, ...] = ()  #: rule files or directories, absolute (resolved against the file)
+    builtin: bool = True  #: the shipped rule set is loaded under the rule files (``builtin = false``: not)
     fail_on: str | None = None  #: None: the command's default (error)
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -376,6 +379,7 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
     base = path.resolve().parent
     rule_paths: tuple[str, ...] = ()
     overrides: list[Override] = []
+    builtin = _bool(path, prefix, "builtin", table["builtin"]) if "builtin" in table else True
     rules = table.get("rules")
     if rules is not None:
         if isinstance(rules, (list, str)):
@@ -383,7 +387,10 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
         elif isinstance(rules, dict):
             if "paths" in rules:
                 rule_paths = _string_list(path, f"{prefix}rules.", "paths", rules["paths"])
-            overrides += _overrides(path, f"{prefix}rules.", {k: v for k, v in rules.items() if k != "paths"},
+            if "builtin" in rules:
+                builtin = _bool(path, f"{prefix}rules.", "builtin", rules["builtin"])
+            overrides += _overrides(path, f"{prefix}rules.",
+                                    {k: v for k, v in rules.items() if k not in ("paths", "builtin")},
                                     OVERRIDE_KEYS)
         else:
             raise _bad(path, prefix, "rules", "expected a list of paths or a table",
@@ -407,9 +414,15 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
                        '[per-file-ignores] "wire/**" = ["ai-chips.*", "notice"]')
         for glob, ids in value.items():
             per_file.append((glob, _string_list(path, f"{prefix}per-file-ignores.", glob, ids)))
-    return Config(path=path, rules=tuple(base / p for p in rule_paths), fail_on=fail_on, include=include,
+    return Config(path=path, rules=tuple(base / p for p in rule_paths), builtin=builtin, fail_on=fail_on, include=include,
                   exclude=exclude, format=fmt, overrides=tuple(overrides), per_file_ignores=tuple(per_file),
                   select=select, ignore=ignore)
+
+
+def _bool(path: Path, prefix: str, key: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise _bad(path, prefix, key, repr(value), "write true or false")
+    return value
 
 
 __all__ = ["Config", "Override", "Tolerance", "did_you_mean", "find_config", "load_config", "resolve_config",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from .errors import UsageError
 from .extract import extract, parse_quantity
 from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
 from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
+from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
 from .suppress import (SUPPRESSION_RULES, Suppression, apply_suppressions, check_ids, parse_suppressions,
                        per_file_suppressions, withdraw)
@@ -53,11 +55,16 @@ def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention],
 # --- rules ----------------------------------------------------------------------------
 
 
-def resolve_rules(rules: Sequence[str] | None = None, config: Config | None = None) -> RuleSet:
-    """The rule set for a command: ``--rules`` paths, else the configured rules, else
-    ./rules/ when it holds rule files, else the shipped rule set.  Tolerances set in
-    the configuration replace the rule files' own (and change the rule set's version,
-    so an index built with other tolerances is re-read)."""
+def resolve_rules(rules: Sequence[str] | None = None, config: Config | None = None, *,
+                  builtin: bool | None = None, notify: Callable[[str], None] | None = None) -> RuleSet:
+    """The rule set for a command: the shipped rule set, with the user's rule files on top of
+    it: ``--rules`` paths, else the configured rules, else ./rules/ when it holds rule files.
+    The user's files add to the shipped set (their definitions of a shipped entity, qualifier
+    or rule take precedence); ``builtin=False`` (``--no-builtin-rules``) or ``builtin = false``
+    in the configuration loads the user's files alone.  YAML files in a rules folder that are
+    not rule files are skipped and named through ``notify`` (default: standard error).
+    Tolerances set in the configuration replace the rule files' own (and change the rule
+    set's version, so an index built with other tolerances is re-read)."""
     paths: list[str] | None = list(rules) if rules else None
     if paths is None and config is not None and config.rules:
         paths = [str(p) for p in config.rules]
@@ -65,7 +72,14 @@ def resolve_rules(rules: Sequence[str] | None = None, config: Config | None = No
         local = Path("rules")
         if local.is_dir() and (any(local.glob("*.yaml")) or any(local.glob("*.yml"))):
             paths = [str(local)]
-    ruleset = load_rules(paths)
+    if builtin is None:
+        builtin = config.builtin if config is not None else True
+    if not builtin and not paths:
+        raise RuleFileError("no rule files: the shipped rules are switched off and no other rule file is given",
+                            code="E304", hint="give --rules PATH, or drop --no-builtin-rules / builtin = false")
+    ruleset = load_rules(paths, builtin=builtin)
+    for note in ruleset.skipped:
+        (notify or _note)(note)
     if config is None or not config.overrides:
         return ruleset
     changed = []
@@ -77,6 +91,10 @@ def resolve_rules(rules: Sequence[str] | None = None, config: Config | None = No
             digest.update(f"\0{rule.id}={tol.value}{'%' if tol.relative else ''}".encode())
         changed.append(rule)
     return dataclasses.replace(ruleset, rules=tuple(changed), version=digest.hexdigest()[:16])
+
+
+def _note(message: str) -> None:
+    print(f"factcheck: note: {message}", file=sys.stderr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +112,27 @@ def run_examples(ruleset: RuleSet) -> list[ExampleResult]:
     for rule in ruleset.rules:
         for ex in rule.examples:
             doc = document_from_text(ex.text, path=f"{ex.path}:{ex.line}")
-            claims = [c for c in attribute(doc, extract(doc), ruleset) if c.rule == rule.id]
-            results.append(_judge(rule, ex, claims, parse_quantity))
+            every = attribute(doc, extract(doc), ruleset)
+            claims = [c for c in every if c.rule == rule.id]
+            result = _judge(rule, ex, claims, parse_quantity)
+            if not result.passed and ex.match:
+                result = dataclasses.replace(result, problem=result.problem + _taken_by(rule, ex, every))
+            results.append(result)
     return results
+
+
+def _taken_by(rule: ClaimRule, ex: Example, claims: list[Claim]) -> str:
+    """"; ai-chips.x took 3万美元 (…)": the other rules that read the example's number (its
+    value, when the example gives one), since a number makes one claim only."""
+    wanted = parse_quantity(ex.value) if ex.value is not None else None
+    others = [c for c in claims if c.rule != rule.id]
+    if wanted is not None:
+        others = [c for c in others
+                  if (c.mention.quantity.low, c.mention.quantity.high) == (wanted.low, wanted.high)]
+    if not others:
+        return ""
+    return "; " + "; ".join(f"rule {c.rule} took {_describe(c)}" for c in others) + \
+        " (a number makes one claim: give this rule a priority, or steer the other with exclude/unless)"
 
 
 def _describe(claim) -> str:
@@ -168,7 +204,7 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
           show_consistent: bool = False, stdin_filename: str | None = None, include=None, exclude=(),
           force_exclude: bool = False, select: Sequence[str] = (), ignore: Sequence[str] = (),
           cache_dir: str | os.PathLike | None = None,
-          progress: Callable[[str], None] | None = None) -> Report:
+          progress: Callable[[str], None] | None = None, builtin: bool | None = None) -> Report:
     """Check articles against each other (and drafts against an archive).
 
     ``against``: archive directories of articles, or index files (.sqlite) written by
@@ -178,7 +214,7 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
     (None: no cache).  ``progress``: called with each document's path as it is read (the
     command line draws its progress bar with it)."""
     if ruleset is None:
-        ruleset = resolve_rules(rules, config)
+        ruleset = resolve_rules(rules, config, builtin=builtin)
     exclude_root = None
     if config is not None:
         include = include if include is not None else (list(config.include) or None)

@@ -24,7 +24,7 @@ GROUND = {"checker", "checker.data", "checker.model", "checker.errors", "checker
 #: Floors of the data flow, lowest first; a module may import its own floor's package and lower floors.
 FLOORS = [
     ("load",), ("extract",), ("rules",), ("attribute",), ("checks",), ("suppress", "config", "archive"),
-    ("pipeline", "index"), ("render",), ("commands", "cli", "__main__"),
+    ("pipeline", "index", "suggest"), ("render",), ("commands", "cli", "__main__"),
 ]
 
 

@@ -90,8 +90,11 @@ def _own_hits(ctx: _Context, ci: int, mention: Mention) -> list[Hit]:
     return [h for h in hits if not (h.start >= mention.end and h.end <= cut)]
 
 
-def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[Claim]:
-    """The claims the rules make of a document's mentions (at most one per mention)."""
+def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
+              _relaxed_for: frozenset[int] | None = None) -> list[Claim]:
+    """The claims the rules make of a document's mentions (at most one per mention).
+    ``_relaxed_for`` (see ``implausible_claims``): read only the mentions starting at these
+    offsets, and without the rules' ``plausible`` ranges."""
     if not mentions or not ruleset.rules:
         return []
     lex = terms_for(ruleset)
@@ -106,7 +109,10 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
     times = TimeIndex(doc)
     contexts: dict[int, _Context] = {}
     claims: list[Claim] = []
+    relaxed = _relaxed_for is not None
     for mention in mentions:
+        if relaxed and mention.start not in _relaxed_for:
+            continue
         si = bisect.bisect_right(seg_starts, mention.start) - 1
         if si < 0:
             continue
@@ -129,10 +135,31 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[
                                           [(m.start, m.end) for m in ordered[a:b]])
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
-        claim = _best_claim(doc, mention, ctx, lex, ruleset)
+        claim = _best_claim(doc, mention, ctx, lex, ruleset, relaxed=relaxed)
         if claim is not None:
             claims.append(claim)
     return claims
+
+
+def implausible_claims(doc: Document, mentions: list[Mention], ruleset: RuleSet,
+                       claims: list[Claim]) -> list[Claim]:
+    """The readings that only a rule's ``plausible`` range refused: a number no rule took
+    that a rule would read but for its value (估值达到5,200美元 for a valuation in 亿).  They
+    are not claims (never compared); the notices report them as a likely missing magnitude
+    or unit."""
+    if not any(rule.has_plausible for rule in ruleset.rules):
+        return []
+    taken = {c.mention.start for c in claims}
+    rest = frozenset(m.start for m in mentions if m.start not in taken)
+    if not rest:
+        return []
+    by_id = {rule.id: rule for rule in ruleset.rules}
+    out = []
+    for claim in attribute(doc, mentions, ruleset, _relaxed_for=rest):
+        rule = by_id[claim.rule]
+        if not rule.plausible(claim.mention.quantity.low, claim.mention.quantity.high):
+            out.append(claim)
+    return out
 
 
 #: "从95%降至50%", "由1%提升至5%": the first number is the value before a change the sentence
@@ -164,13 +191,16 @@ class _Reading:
     time: str | None
 
 
-def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, ruleset: RuleSet) -> Claim | None:
+def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, ruleset: RuleSet, *,
+                relaxed: bool = False) -> Claim | None:
     q = mention.quantity
     candidates = lex.rules_by_unit.get(q.unit, ())
     best: _Reading | None = None
     ci = ctx.seg.clause_of(mention.start)
     period: dict[str, str | None] = {}  # the number's period, read once for all candidate rules
     for order, rule in candidates:
+        if _steering_refuses(rule, q, ctx, relaxed):
+            continue
         reading = _read(doc, mention, ctx, ci, rule, lex, order, period)
         if reading is not None and (best is None or reading.score < best.score):
             best = reading
@@ -224,7 +254,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     if s_dist is not None and s_dist > 0 and _opens_on_a_part(doc.norm, ctx, ci, rule, lex, own):
         return None  # "…广告收入250亿元,其中,视频号创造30亿元": a part of the whole, not the subject's figure
     head = _list_head(doc.norm, ctx, mention)
-    if CHANGE_BEFORE.search(doc.norm, max(0, head - 6), head) and not any(CHANGE_WORD.search(w) for w in rule.words):
+    if CHANGE_BEFORE.search(doc.norm, max(0, head - 6), head) and _reads_levels(rule):
         return None  # "份额下降2%", "分别上升3%及4%": changes of the metric, and the rule is about its level
     if subject is None and rule.subject_optional and _owned_by_another(doc.norm, ctx, ci, mention, rule, lex):
         return None  # "存储芯片占比16%": the clause names whose share it is, and it is not the rule's subject
@@ -242,7 +272,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             break
     if m_dist is None:
         return None
-    if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and \
+    if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and not rule.subject_each and \
             not _continues_subject(doc.norm, ctx, ci, mention, rule, s_dist):
         # a rule about several competitors (英伟达, AMD, 英特尔) wants the one the number is about:
         # "…份额约为80%,其次是谷歌,份额约为10%" must not hand 谷歌's 10% to 英伟达
@@ -279,7 +309,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     # the number's own clause must say something: the subject, a metric word or a required qualifier
     if not (s_dist == 0 or m_dist == 0 or own_qualifier):
         return None
-    score = ((s_dist if s_dist is not None else 2) + m_dist, -(len(rule.context) + len(rule.require)), order)
+    score = (-rule.priority, (s_dist if s_dist is not None else 2) + m_dist,
+             -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
 
 
@@ -370,6 +401,19 @@ CHANGE_BEFORE = re.compile(r"(?:增长|下降|下滑|上升|提高|提升|减少
                            r"增幅|降幅|跌幅|涨幅)(?:了|约|近|逾|超|达|为|幅度为)?\s*$")
 #: A rule whose metric words speak of change is about changes (同比增长, 增速, 下降).
 CHANGE_WORD = re.compile(r"增|降|升|涨|跌|减|长|滑|幅|速|变")
+#: Metric words whose level is itself a percent: a share, a rate, a proportion.
+RATIO_NOUN = re.compile(r"份额|占比|率|比例|比重|渗透|市占|占")
+
+
+def _reads_levels(rule: ClaimRule) -> bool:
+    """True when the rule reads a metric's level, so a number right after a verb of change
+    is not its figure: a rule whose words speak of change reads changes; a percent rule on
+    an amount (收入, 出货量: no level of them is a percent) reads changes too."""
+    if any(CHANGE_WORD.search(w) for w in rule.words):
+        return False
+    if rule.unit in ("percent", "pp") and not any(RATIO_NOUN.search(w) for w in rule.words):
+        return False
+    return True
 
 
 def _name_kind(hit: Hit, lex: Terms) -> str | None:
@@ -380,6 +424,17 @@ def _name_kind(hit: Hit, lex: Terms) -> str | None:
         if hit.term in terms:
             return name
     return None
+
+
+def _steering_refuses(rule: ClaimRule, q, ctx: _Context, relaxed: bool) -> bool:
+    """The rule keys that steer a rule away from a sentence before any reading: ``unless``
+    (a word anywhere in the sentence), any-of ``context`` (none of its words in the sentence),
+    and ``plausible`` (a value outside it; ``relaxed`` ignores it, to find such values)."""
+    if rule.unless and any(t in ctx.terms for t in rule.unless):
+        return True
+    if rule.context_any and not any(t in ctx.terms for t in rule.context_any):
+        return True
+    return not relaxed and rule.has_plausible and not rule.plausible(q.low, q.high)
 
 
 @lru_cache(maxsize=256)
@@ -505,4 +560,4 @@ def _qualifier(ctx: _Context, ci: int, mention: Mention, name: str, lex: Terms, 
     return None, None
 
 
-__all__ = ["Hit", "Segment", "Terms", "attribute", "segment", "terms_for"]
+__all__ = ["Hit", "Segment", "Terms", "attribute", "implausible_claims", "segment", "terms_for"]

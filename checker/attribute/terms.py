@@ -53,7 +53,7 @@ class Terms:
                     terms.add(name)
         terms: set[str] = set(self.entity_of) | {t for _, t in self.qualifier_value}
         for rule in ruleset.rules:
-            terms.update(rule.words, rule.context, rule.exclude)
+            terms.update(rule.words, rule.context, rule.exclude, rule.context_any, rule.unless)
         terms.discard("")
         self.terms = frozenset(terms)
         #: every name of every entity, as matched (a near miss is never one of these)
@@ -64,7 +64,7 @@ class Terms:
                                         for n in e.names if n.isascii() and any(c.isdigit() for c in n)))
         self.rules_by_unit: dict[str, list[tuple[int, ClaimRule]]] = {}
         for i, rule in enumerate(ruleset.rules):
-            units = CURRENCIES if rule.unit == "money" else (rule.unit,)
+            units = dict.fromkeys(c for u in rule.accepted_units for c in (CURRENCIES if u == "money" else (u,)))
             for u in units:
                 self.rules_by_unit.setdefault(u, []).append((i, rule))
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..model import Claim, Document, Finding, Mention
+from ..attribute import implausible_claims
 from ..rules import RuleSet
 from .arithmetic import check_arithmetic, corpus_check_rules
 from . import compare as comparison
-from .notices import find_notices
+from .notices import find_notices, implausible_notices
 from .restatement import CONVERSION_RULE, RANGE_ORDER_RULE, RESTATEMENT_RULE, check_document
 from ..rules.notices import NOTICE_IDS
 
@@ -42,7 +43,12 @@ def _restatements(doc: Document, mentions: list[Mention], claims: list[Claim], r
 
 def _notices(doc: Document, mentions: list[Mention], claims: list[Claim], ruleset: RuleSet,
              options: CheckOptions) -> list[Finding]:
-    return find_notices(doc, mentions, ruleset, settings=ruleset.notice_levels)
+    findings = find_notices(doc, mentions, ruleset, settings=ruleset.notice_levels)
+    refused = implausible_claims(doc, mentions, ruleset, claims)
+    if refused:
+        findings += implausible_notices(doc, refused, ruleset, settings=ruleset.notice_levels)
+        findings.sort(key=Finding.sort_key)
+    return findings
 
 
 def _compare(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) -> list[Finding]:

@@ -13,7 +13,10 @@ default, and can be switched off or re-levelled (``settings``, or a rule file's
 * ``notice.digit-char-mix``: Arabic digits mixed with the numeral characters
   十/百/千 (4千, 1百零8, 3千亿; 2.5万 and 3.14万亿 are the standard's own forms);
 * ``notice.digit-width``: full-width and half-width digits in one article;
-* ``notice.figure-style``: one figure written two ways in one article (7万亿 and 70000亿).
+* ``notice.figure-style``: one figure written two ways in one article (7万亿 and 70000亿);
+* ``notice.implausible-value``: a number a rule would read but for its value, outside the
+  rule's ``plausible`` range (估值达到5,200美元 for a valuation in 亿): a magnitude or the unit
+  is likely missing (see :func:`implausible_notices`).
 
 Matching runs on ``Document.norm`` (full-width folded, Traditional folded to
 Simplified, same offsets as ``Document.text``); quotes come from ``Document.text``.
@@ -29,10 +32,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
-from ..model import Document, Finding, Location, Mention
+from ..amounts import amount_text
+from ..model import Claim, Document, Finding, Location, Mention
 from ..names import MODEL_NAME, NAME_TOKEN, compact, garbled_target
-from ..rules.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, NAME_VARIANTS, NOTICE_IDS,
-                             RANGE_UNIT, notice_levels)  # noqa: F401 - ids are part of this module's API
+from ..rules.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, IMPLAUSIBLE_VALUE,
+                             NAME_VARIANTS, NOTICE_IDS, RANGE_UNIT, notice_levels)  # noqa: F401 - ids are part of this module's API
 from ..rules import RuleSet
 from ..text import ascii_lower, normalize
 
@@ -71,6 +75,33 @@ def find_notices(doc: Document, mentions: Sequence[Mention], known_names: RuleSe
                                     message=message, locations=tuple(locations[:MAX_LOCATIONS]), detail=detail))
     findings.sort(key=Finding.sort_key)
     return findings
+
+
+def implausible_notices(doc: Document, refused: Sequence[Claim], ruleset: RuleSet, *,
+                        settings: Mapping[str, Any] | None = None) -> list[Finding]:
+    """``notice.implausible-value`` for each reading a rule's ``plausible`` range refused
+    (``refused``: from ``attribute.implausible_claims``)."""
+    level = notice_levels(settings)[IMPLAUSIBLE_VALUE]
+    if level == "off" or not refused:
+        return []
+    rules = {r.id: r for r in ruleset.rules}
+    out = []
+    for claim in refused:
+        rule = rules[claim.rule]
+        m = claim.mention
+        unit = rule.unit if rule.unit != "money" else m.quantity.unit
+        low = amount_text(rule.plausible_low, unit) if rule.plausible_low is not None else "…"
+        high = amount_text(rule.plausible_high, unit) if rule.plausible_high is not None else "…"
+        below = rule.plausible_low is not None and m.quantity.high is not None and m.quantity.high < rule.plausible_low
+        likely = "a magnitude (万, 亿) or the unit may be missing" if below else             "a magnitude or the unit may be wrong, or the figure is about something else"
+        message = (f"{m.text} read as {rule.label} of {claim.subject} is outside what is plausible for it "
+                   f"({low} to {high}): {likely}")
+        location = Location(path=doc.path, start=m.start, end=m.end, line=m.line, col=m.col, text=m.text,
+                            sentence=claim.sentence)
+        out.append(Finding(kind="notice", severity=level, rule=IMPLAUSIBLE_VALUE, subject=claim.subject,
+                           metric=rule.metric, message=message, locations=(location,),
+                           detail=f"rule {rule.id}: plausible {low} to {high}"))
+    return out
 
 
 #: Name tables built in this process, by rule-set version.

@@ -25,6 +25,11 @@ ALL_FORMATS = tuple(dict.fromkeys(FORMATS_CHECK + FORMATS_EXTRACT))
 FAIL_ON = ("error", "warning", "info", "never")
 
 
+def builtin_choice(args) -> bool | None:
+    """False for --no-builtin-rules; None lets the configuration decide (default: loaded)."""
+    return False if getattr(args, "no_builtin_rules", False) else None
+
+
 def choose_format(requested: str | None, output: str | None, allowed: Sequence[str] = FORMATS_CHECK) -> str:
     """The --format asked for, else FACTCHECK_FORMAT (when this command has that format),
     else rich on a terminal and plain otherwise."""

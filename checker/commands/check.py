@@ -16,8 +16,8 @@ from .. import pipeline
 from ..archive import is_index_file
 from ..config import resolve_config
 from ..render import render_report, write_output, write_report
-from . import (check_stdin_filename, choose_format, exit_code_for, explicit_paths, report_problems, require_paths,
-               split_ids)
+from . import (builtin_choice, check_stdin_filename, choose_format, exit_code_for, explicit_paths, report_problems,
+               require_paths, split_ids)
 from .progress import CheckProgress
 from .settings import show_settings, statistics_text
 
@@ -34,7 +34,7 @@ def run(args) -> int:
     archive_dirs = [a for a in args.against or () if not is_index_file(a)]
     with CheckProgress(list(args.paths) + archive_dirs, not args.no_progress and not args.quiet,
                        include=list(config.include) or None, exclude=tuple(config.exclude)) as tick:
-        report = pipeline.check(args.paths, rules=args.rules, config=config, date=args.date, against=args.against,
+        report = pipeline.check(args.paths, rules=args.rules, builtin=builtin_choice(args), config=config, date=args.date, against=args.against,
                                 show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
                                 force_exclude=args.force_exclude, select=select, ignore=ignore,
                                 cache_dir=None if args.no_cache else pipeline.default_cache_dir(),

@@ -16,6 +16,7 @@ from ..errors import UsageError
 from ..index import index_paths
 from ..load import coerce_date
 from ..pipeline import resolve_rules
+from . import builtin_choice
 from .progress import index_progress, stderr_is_terminal
 
 
@@ -26,7 +27,7 @@ def run(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"bad --jobs value {args.jobs}", hint="give a number of processes of at least 1")
     config = resolve_config(args.config)
-    ruleset = resolve_rules(args.rules, config)
+    ruleset = resolve_rules(args.rules, config, builtin=builtin_choice(args))
     db = args.db or str(default_db_path())
     show_progress = not args.no_progress and stderr_is_terminal()
     with Archive.open(db, create=True) as archive, index_progress(show_progress) as progress:

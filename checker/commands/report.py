@@ -26,8 +26,8 @@ from ..errors import FactcheckError, UsageError
 from ..model import Report
 from ..render import write_atomic, write_report
 from ..render.markdown import chart_files, render_text
-from . import (check_stdin_filename, exit_code_for, explicit_paths, report_problems, require_paths, rule_tolerances,
-               split_ids)
+from . import (builtin_choice, check_stdin_filename, exit_code_for, explicit_paths, report_problems, require_paths,
+               rule_tolerances, split_ids)
 from .progress import CheckProgress
 
 FORMATS_REPORT = ("markdown", "html")
@@ -46,9 +46,9 @@ def build_report(args, config, ruleset=None) -> Report:
     """The Report for the paths, with consistent findings (the report lists them in brief)."""
     with CheckProgress(args.paths, not args.no_progress, include=list(config.include) or None,
                        exclude=tuple(config.exclude), label="reading") as tick:
-        return pipeline.check(args.paths, rules=args.rules, ruleset=ruleset, config=config, date=args.date,
-                              stdin_filename=args.stdin_filename, show_consistent=True,
-                              force_exclude=args.force_exclude, select=split_ids(args.select),
+        return pipeline.check(args.paths, rules=args.rules, builtin=builtin_choice(args), ruleset=ruleset,
+                              config=config, date=args.date, stdin_filename=args.stdin_filename,
+                              show_consistent=True, force_exclude=args.force_exclude, select=split_ids(args.select),
                               ignore=split_ids(args.ignore),
                               cache_dir=None if args.no_cache else pipeline.default_cache_dir(), progress=tick)
 
@@ -102,7 +102,7 @@ def run(args) -> int:
                                                   "('-': standard output)")
     require_paths(args, "report")
     fmt = report_format(getattr(args, "format", None), args.output)
-    ruleset = pipeline.resolve_rules(args.rules, config)
+    ruleset = pipeline.resolve_rules(args.rules, config, builtin=builtin_choice(args))
     report = build_report(args, config, ruleset)
     named_unreadable = report_problems(report, explicit_paths(args))
     tolerances = rule_tolerances(ruleset)

@@ -15,13 +15,13 @@ from .. import pipeline
 from ..archive import Archive, default_db_path
 from ..config import resolve_config
 from ..errors import UsageError
-from . import rule_tolerances
+from . import builtin_choice, rule_tolerances
 from .review import Reviewer, make_server
 
 
 def run(args) -> int:
     config = resolve_config(args.config)
-    ruleset = pipeline.resolve_rules(args.rules, config)
+    ruleset = pipeline.resolve_rules(args.rules, config, builtin=builtin_choice(args))
     index = args.archive
     if index is None:
         default = default_db_path()

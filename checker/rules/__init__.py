@@ -22,7 +22,7 @@ from typing import Sequence
 from ..errors import RuleFileError
 from ..model import CURRENCIES, UNITS
 from ..resources import builtin_rules_dir
-from .claims import Builder
+from .claims import ORIGIN_SHIPPED, ORIGIN_USER, Builder
 from .patterns import compile_pattern
 from .ruleset import BUILTIN_QUALIFIERS, Check, ClaimRule, Entity, Example, Qualifier, RuleSet, Variable
 from .source import parse_rule_number
@@ -35,9 +35,14 @@ def shipped_rules_dir() -> Path:
 
 def rule_files(paths: Sequence[str | Path] | None) -> list[Path]:
     """The rule files named by ``paths`` (files, or directories of *.yaml / *.yml)."""
+    return [path for path, _ in _rule_files(paths)]
+
+
+def _rule_files(paths: Sequence[str | Path] | None) -> list[tuple[Path, bool]]:
+    """(file, found in a directory) for each rule file named by ``paths``."""
     if not paths:
         paths = [shipped_rules_dir()]
-    out: list[Path] = []
+    out: list[tuple[Path, bool]] = []
     for p in paths:
         path = Path(p)
         if path.is_dir():
@@ -45,37 +50,63 @@ def rule_files(paths: Sequence[str | Path] | None) -> list[Path]:
             if not found:
                 raise RuleFileError("no rule files (*.yaml) in this directory", path=str(path), code="E304",
                                     hint="give a directory that holds rule files, or a .yaml file")
-            out.extend(found)
+            out.extend((f, True) for f in found)
         elif path.is_file():
-            out.append(path)
+            out.append((path, False))
         else:
             raise RuleFileError("rule file not found", path=str(path), code="E304",
                                 hint="check the path given with --rules")
     return out
 
 
-def load_rules(paths: Sequence[str | Path] | None = None) -> RuleSet:
-    """Load and validate rule files (None: the shipped rule set).  Raises RuleFileError."""
+def load_rules(paths: Sequence[str | Path] | None = None, *, builtin: bool = False) -> RuleSet:
+    """Load and validate rule files.  Raises RuleFileError.
+
+    ``paths`` None: the shipped rule set.  ``builtin=True``: the shipped rule set first, then
+    ``paths`` as the user's files, which add to it (a user definition of a shipped entity,
+    qualifier or rule id takes precedence, see docs/rules.md).  A YAML file found in a
+    directory that is not a rule file is skipped and named in ``RuleSet.skipped``."""
     builder = Builder()
     digest = hashlib.sha256()
-    for path in rule_files(paths):
+    shipped = {f.resolve() for f, _ in _rule_files(None)}
+    files: list[tuple[Path, bool, str]] = []
+    if builtin or not paths:
+        files += [(f, False, ORIGIN_SHIPPED) for f, _ in _rule_files(None)]
+    seen = {f.resolve() for f, _, _ in files}
+    for f, in_dir in (_rule_files(paths) if paths else []):
+        if f.resolve() in seen:
+            continue  # the shipped set named again (--rules rules/): read once
+        seen.add(f.resolve())
+        files.append((f, in_dir, ORIGIN_SHIPPED if f.resolve() in shipped else ORIGIN_USER))
+    for path, in_dir, origin in files:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise RuleFileError(f"cannot read rule file ({exc.__class__.__name__})", path=str(path),
                                 code="E301", hint="save it as UTF-8 text") from None
-        digest.update(path.name.encode() + b"\0" + text.encode() + b"\0")
-        builder.add_file(str(path), text)
+        digest.update(origin.encode() + b"\0" + path.name.encode() + b"\0" + text.encode() + b"\0")
+        builder.add_file(str(path), text, origin=origin, skip_foreign=in_dir)
     return builder.finish(digest.hexdigest()[:16])
 
 
-def load_rules_text(text: str, path: str = "rules.yaml") -> RuleSet:
-    """Load one rule file from text (tests, `rules test` on stdin)."""
+def load_rules_text(text: str, path: str = "rules.yaml", *, builtin: bool = False) -> RuleSet:
+    """Load one rule file from text (tests, `rules test` on stdin); ``builtin=True`` loads it
+    as a user file on top of the shipped rule set."""
+    if builtin:
+        builder = Builder()
+        digest = hashlib.sha256()
+        for f, _ in _rule_files(None):
+            shipped_text = f.read_text(encoding="utf-8-sig")
+            digest.update(f.name.encode() + b"\0" + shipped_text.encode() + b"\0")
+            builder.add_file(str(f), shipped_text, origin=ORIGIN_SHIPPED)
+        builder.add_file(path, text, origin=ORIGIN_USER)
+        digest.update(text.encode())
+        return builder.finish(digest.hexdigest()[:16])
     builder = Builder()
     builder.add_file(path, text)
     return builder.finish(hashlib.sha256(text.encode()).hexdigest()[:16])
 
 
-__all__ = ["BUILTIN_QUALIFIERS", "CURRENCIES", "Check", "ClaimRule", "Entity", "Example", "Qualifier", "RuleSet",
+__all__ = ["BUILTIN_QUALIFIERS", "CURRENCIES", "ORIGIN_SHIPPED", "ORIGIN_USER", "Check", "ClaimRule", "Entity", "Example", "Qualifier", "RuleSet",
            "UNITS", "Variable", "compile_pattern", "load_rules", "load_rules_text", "parse_rule_number",
            "rule_files", "shipped_rules_dir"]

@@ -10,12 +10,13 @@ folded, spaces removed, ASCII lower-cased), because matching runs on ``Document.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import RuleFileError
-from ..model import UNITS
+from ..model import CURRENCIES, UNITS
 from ..text import match_form, normalize
 from .checks import parse_checks, validate_references
 from .notices import parse_notice_settings
@@ -24,13 +25,23 @@ from .ruleset import BUILTIN_QUALIFIERS, ClaimRule, Entity, Example, Qualifier, 
 from .source import MarkedList, MarkedMap, parse_rule_number, read_yaml, suggest
 
 TOP_KEYS = {"name": False, "description": False, "entities": False, "qualifiers": False, "claims": False,
-            "checks": False, "notices": False}
+            "checks": False, "notices": False, "disable": False}
 ENTITY_KEYS = {"names": True, "kind": False, "fuzzy": False, "description": False}
 QUALIFIER_KEYS = {"values": False, "entities": False, "default": False, "description": False}
 CLAIM_KEYS = {"id": True, "subject": True, "metric": True, "unit": True, "label": False, "description": False,
               "words": False, "patterns": False, "context": False, "exclude": False, "classifier": False,
               "qualifiers": False, "separate": False, "require": False, "subject_optional": False,
-              "tolerance": False, "range": False, "examples": False, "timeless": False, "window": False}
+              "tolerance": False, "range": False, "examples": False, "timeless": False, "window": False,
+              "unless": False, "plausible": False,
+              "priority": False}
+#: A claim item that changes a rule already loaded: ``extends: <rule id>`` adds to it,
+#: ``override: <rule id>`` replaces it (keeping its id).
+EXTEND_KEYS = {k: False for k in CLAIM_KEYS if k not in ("id", "metric")} | {"extends": True}
+OVERRIDE_KEYS = {**{k: r for k, r in CLAIM_KEYS.items() if k != "id"}, "override": True}
+#: Keys whose lists an extension adds to (every other key it gives replaces the rule's own).
+LIST_KEYS = ("subject", "words", "patterns", "context", "unless", "exclude", "classifier", "qualifiers",
+             "separate", "require", "unit")
+ORIGIN_SHIPPED, ORIGIN_USER = "shipped", "user"
 EXAMPLE_KEYS = {"text": True, "value": False, "match": False, "qualifiers": False, "subject": False}
 
 #: A time window: 90d, 12w, 3m, 1y (days when no unit is given).
@@ -46,10 +57,18 @@ class Builder:
     def __init__(self):
         self.entities: dict[str, Entity] = {}
         self.qualifiers: dict[str, Qualifier] = {}
-        self.raw_rules: list[tuple[str, str, MarkedMap]] = []  # (path, namespace, mapping)
+        # (path, namespace, mapping, origin); extensions and overrides are kept apart
+        self.raw_rules: list[tuple[str, str, MarkedMap, str]] = []
+        self.changes: list[tuple[str, str, MarkedMap]] = []  # (path, namespace, mapping with extends/override)
+        self.disable: list[tuple[str, str, int]] = []  # (rule id or prefix*, path, line)
         self.files: list[str] = []
         self.checks: list = []
+        self.check_origin: dict[int, str] = {}  # id(check) -> origin
         self.notices: dict = {}
+        self.skipped: list[str] = []
+        # where each id was defined within one origin: E306 is for duplicates within the shipped
+        # files or within the user's files, never for a user definition of a shipped id
+        self.defined: dict[tuple[str, str, str], tuple[str, int]] = {}  # (what, id, origin) -> (path, line)
 
     # -- helpers
     @staticmethod
@@ -96,11 +115,26 @@ class Builder:
         return value
 
     # -- one file
-    def add_file(self, path: str, text: str) -> None:
-        self.files.append(path)
+    def _duplicate(self, what: str, ident: str, origin: str, path: str, line: int, hint: str) -> None:
+        """E306 when ``ident`` was already defined in a file of the same origin."""
+        other = self.defined.get((what, ident, origin))
+        if other is not None:
+            raise self._err(f"duplicate {what} '{ident}' (also at {other[0]}:{other[1]})", path, line, "E306", hint)
+        self.defined[(what, ident, origin)] = (path, line)
+
+    def add_file(self, path: str, text: str, *, origin: str = ORIGIN_USER, skip_foreign: bool = False) -> None:
+        """Read one rule file.  ``origin``: ``shipped`` for the tool's own rule set, ``user`` for
+        every other file (a user definition of a shipped id takes precedence over it).
+        ``skip_foreign``: a YAML file with none of a rule file's keys (found in a rules folder)
+        is skipped with a note in ``RuleSet.skipped`` instead of stopping the run."""
         data = read_yaml(text, path)
         if data is None:
+            self.files.append(path)
             return  # an empty file is allowed (e.g. everything commented out)
+        if skip_foreign and (not isinstance(data, MarkedMap) or not any(k in TOP_KEYS for k in data)):
+            self.skipped.append(f"{path}: not a rule file (none of the keys {', '.join(TOP_KEYS)}); skipped")
+            return
+        self.files.append(path)
         self._check_keys(data, TOP_KEYS, path, "the rule file")
         if "name" in data:
             namespace = self._id(data["name"], path, data.line_of("name"), "file name")
@@ -112,10 +146,7 @@ class Builder:
         for eid, spec in entities.items():
             line = entities.line_of(eid)
             self._id(eid, path, line, "entity id")
-            if eid in self.entities:
-                other = self.entities[eid]
-                raise self._err(f"duplicate entity id '{eid}' (also at {other.path}:{other.line})", path, line,
-                                "E306", "rename one of them or merge their names")
+            self._duplicate("entity id", eid, origin, path, line, "rename one of them or merge their names")
             if isinstance(spec, MarkedList):  # shorthand: nvidia: [英伟达, Nvidia]
                 spec_map = MarkedMap()
                 spec_map.line = spec.line
@@ -131,10 +162,18 @@ class Builder:
             kind = spec.get("kind", "")
             if not isinstance(kind, str):
                 raise self._err(f"kind of entity '{eid}' must be a word", path, spec.line_of("kind"), "E304")
-            self.entities[eid] = Entity(
-                id=eid, names=tuple(n for n, _ in names),
-                match_names=tuple(dict.fromkeys(match_form(n) for n, _ in names)),
-                kind=kind, fuzzy=fuzzy, path=path, line=line)
+            entity = Entity(id=eid, names=tuple(n for n, _ in names),
+                            match_names=tuple(dict.fromkeys(match_form(n) for n, _ in names)),
+                            kind=kind, fuzzy=fuzzy, path=path, line=line, origin=origin)
+            shipped = self.entities.get(eid)
+            if shipped is not None and shipped.origin == ORIGIN_SHIPPED and origin == ORIGIN_USER:
+                # a user definition of a shipped entity adds its names (and sets kind/fuzzy if given)
+                entity = dataclasses.replace(
+                    shipped, names=tuple(dict.fromkeys(shipped.names + entity.names)),
+                    match_names=tuple(dict.fromkeys(shipped.match_names + entity.match_names)),
+                    kind=kind if "kind" in spec else shipped.kind, fuzzy=fuzzy if "fuzzy" in spec else shipped.fuzzy,
+                    extended_by=shipped.extended_by + (f"{path}:{line}",))
+            self.entities[eid] = entity
 
         qualifiers = data.get("qualifiers") or MarkedMap()
         self._check_mapping(qualifiers, path, data.line_of("qualifiers"), "qualifiers")
@@ -144,10 +183,8 @@ class Builder:
             if qname in BUILTIN_QUALIFIERS:
                 raise self._err(f"'{qname}' is a built-in qualifier and cannot be redefined", path, line, "E304",
                                 "choose another name, or use it in a rule without defining it")
-            if qname in self.qualifiers:
-                other = self.qualifiers[qname]
-                raise self._err(f"duplicate qualifier '{qname}' (also at {other.path}:{other.line})", path, line,
-                                "E306", "define each qualifier once; rules in every file can use it")
+            self._duplicate("qualifier", qname, origin, path, line,
+                            "define each qualifier once; rules in every file can use it")
             self._check_keys(spec, QUALIFIER_KEYS, path, f"qualifier '{qname}'")
             if "values" not in spec and "entities" not in spec:
                 raise self._err(f"qualifier '{qname}' has neither 'values' nor 'entities'", path, line, "E303",
@@ -167,8 +204,12 @@ class Builder:
             default = spec.get("default")
             if default is not None:
                 default = str(default)
-            self.qualifiers[qname] = Qualifier(name=qname, values=tuple(values), entities=ent_ids,
-                                               default=default, path=path, line=line)
+            qualifier = Qualifier(name=qname, values=tuple(values), entities=ent_ids, default=default, path=path,
+                                  line=line, origin=origin)
+            shipped_q = self.qualifiers.get(qname)
+            if shipped_q is not None and shipped_q.origin == ORIGIN_SHIPPED and origin == ORIGIN_USER:
+                qualifier = _merge_qualifier(shipped_q, qualifier, f"{path}:{line}")
+            self.qualifiers[qname] = qualifier
 
         claims = data.get("claims") or MarkedList()
         if not isinstance(claims, MarkedList):
@@ -177,11 +218,24 @@ class Builder:
         for item, line in zip(claims, claims.item_lines):
             if not isinstance(item, MarkedMap):
                 raise self._err("each claim rule must be a mapping starting with '- id:'", path, line, "E304")
-            self._check_keys(item, CLAIM_KEYS, path, f"claim rule '{item.get('id', '?')}'")
-            self.raw_rules.append((path, namespace, item))
+            if "extends" in item:
+                self._check_keys(item, EXTEND_KEYS, path, f"the extension of rule '{item.get('extends')}'")
+                self.changes.append((path, namespace, item))
+            elif "override" in item:
+                self._check_keys(item, OVERRIDE_KEYS, path, f"the override of rule '{item.get('override')}'")
+                self.changes.append((path, namespace, item))
+            else:
+                self._check_keys(item, CLAIM_KEYS, path, f"claim rule '{item.get('id', '?')}'")
+                self.raw_rules.append((path, namespace, item, origin))
 
+        if data.get("disable") is not None:
+            dline = data.line_of("disable")
+            for rid, rline in self._strings(data["disable"], path, dline, "disable"):
+                self.disable.append((rid, path, rline))
         if data.get("checks") is not None:
-            self.checks.extend(parse_checks(data["checks"], path, prefix=namespace))
+            for chk in parse_checks(data["checks"], path, prefix=namespace):
+                self.check_origin[id(chk)] = origin
+                self.checks.append(chk)
         if data.get("notices") is not None:
             self.notices.update(parse_notice_settings(data["notices"], path))
 
@@ -191,16 +245,7 @@ class Builder:
 
     # -- across files
     def finish(self, version: str) -> RuleSet:
-        # entity names must be unambiguous across the whole rule set
-        owner: dict[str, Entity] = {}
-        for ent in self.entities.values():
-            for name in ent.match_names:
-                if name in owner and owner[name].id != ent.id:
-                    other = owner[name]
-                    raise self._err(f"name '{name}' is given to entity '{ent.id}' and to '{other.id}' "
-                                    f"({other.path}:{other.line})", ent.path, ent.line, "E306",
-                                    "a name must belong to one entity; remove it from one of them")
-                owner[name] = ent
+        self._settle_names()
         for q in self.qualifiers.values():
             for eid in q.entities:
                 if eid not in self.entities:
@@ -209,27 +254,126 @@ class Builder:
             if q.default is not None and q.default not in {v for v, _ in q.values} | set(q.entities):
                 raise self._err(f"default '{q.default}' of qualifier '{q.name}' is not one of its values",
                                 q.path, q.line, "E304", suggest(q.default, [v for v, _ in q.values]))
-        rules: list[ClaimRule] = []
-        seen: dict[str, tuple[str, int]] = {}
-        for path, namespace, item in self.raw_rules:
-            rule = self._claim_rule(path, namespace, item)
-            if rule.id in seen:
-                p, l = seen[rule.id]
-                raise self._err(f"duplicate rule id '{rule.id}' (also at {p}:{l})", path, item.line_of("id"),
-                                "E306", "give each rule its own id")
-            seen[rule.id] = (path, item.line_of("id"))
-            rules.append(rule)
-        validate_references(self.checks, [r.id for r in rules])
-        return RuleSet(entities=dict(self.entities), qualifiers=dict(self.qualifiers), rules=tuple(rules),
-                       files=tuple(self.files), version=version, checks=tuple(self.checks),
-                       notice_levels=dict(self.notices))
+        # plain rules first: shipped, then the user's (a user rule with a shipped rule's id replaces it)
+        rules: dict[str, ClaimRule] = {}
+        self.raw_by_id: dict[str, MarkedMap] = {}  # the mapping each rule was last built from
+        for path, namespace, item, origin in self.raw_rules:
+            rule = self._claim_rule(path, namespace, item, origin=origin)
+            self.raw_by_id[rule.id] = item
+            self._duplicate("rule id", rule.id, origin, path, item.line_of("id"), "give each rule its own id")
+            old = rules.get(rule.id)
+            if old is not None:  # a user rule of a shipped id
+                rule = dataclasses.replace(rule, replaces=f"{old.path}:{old.line}")
+            rules[rule.id] = rule
+        # then overrides and extensions, in file order
+        for path, namespace, item in self.changes:
+            key = "extends" if "extends" in item else "override"
+            target = self._target(rules, item[key], path, item.line_of(key), key)
+            if key == "override":
+                rule = self._claim_rule(path, namespace, item, origin=ORIGIN_USER, rule_id=target.id)
+                self.raw_by_id[target.id] = _without(item, "override")
+                rules[target.id] = dataclasses.replace(rule, replaces=f"{target.path}:{target.line}")
+            else:
+                rules[target.id] = self._extend(target, path, namespace, item)
+        disabled = self._disabled(rules)
+        for rid in disabled:
+            del rules[rid]
+        # a shipped check that reads a disabled rule goes with it; a user's check is an error (E305)
+        checks = [c for c in self.checks
+                  if not (self.check_origin.get(id(c)) == ORIGIN_SHIPPED and c.rules & set(disabled))]
+        validate_references(checks, list(rules))
+        return RuleSet(entities=dict(self.entities), qualifiers=dict(self.qualifiers), rules=tuple(rules.values()),
+                       files=tuple(self.files), version=version, checks=tuple(checks),
+                       notice_levels=dict(self.notices), skipped=tuple(self.skipped), disabled=tuple(disabled))
 
-    def _claim_rule(self, path: str, namespace: str, item: MarkedMap) -> ClaimRule:
-        local_id = self._id(item["id"], path, item.line_of("id"), "rule id")
-        rid = f"{namespace}.{local_id}"
+    def _settle_names(self) -> None:
+        """Entity names must be unambiguous across the rule set.  A name given to a user entity
+        and to a shipped one goes to the user's (the shipped entity keeps its other names)."""
+        owner: dict[str, Entity] = {}
+        taken: dict[str, set[str]] = {}  # shipped entity id -> names the user took from it
+        for ent in sorted(self.entities.values(), key=lambda e: e.origin != ORIGIN_USER):
+            for name in ent.match_names:
+                other = owner.get(name)
+                if other is not None and other.id != ent.id:
+                    if other.origin == ORIGIN_USER and ent.origin == ORIGIN_SHIPPED:
+                        taken.setdefault(ent.id, set()).add(name)
+                        continue
+                    raise self._err(f"name '{name}' is given to entity '{ent.id}' and to '{other.id}' "
+                                    f"({other.path}:{other.line})", ent.path, ent.line, "E306",
+                                    "a name must belong to one entity; remove it from one of them")
+                owner[name] = ent
+        for eid, names in taken.items():
+            ent = self.entities[eid]
+            self.entities[eid] = dataclasses.replace(
+                ent, names=tuple(n for n in ent.names if match_form(n) not in names),
+                match_names=tuple(m for m in ent.match_names if m not in names))
+
+    def _target(self, rules: dict[str, ClaimRule], ident, path: str, line: int, key: str) -> ClaimRule:
+        if not isinstance(ident, str) or ident not in rules:
+            raise self._err(f"{key}: unknown rule {ident!r}", path, line, "E305",
+                            suggest(str(ident), rules) or "give the full id as `rules list` shows it, "
+                                                          "e.g. ai-chips.h100-price")
+        return rules[ident]
+
+    def _extend(self, target: ClaimRule, path: str, namespace: str, item: MarkedMap) -> ClaimRule:
+        """The rule ``target`` with the additions of an ``extends:`` item: its lists (words,
+        qualifiers, separate, exclude …) are added to, every other key it gives replaces."""
+        base = self._raw_of(target)
+        merged = MarkedMap()
+        merged.line = item.line
+        for k, v in base.items():
+            if k != "examples":
+                merged[k] = v
+                merged.key_marks[k] = base.key_marks.get(k, (base.line, 1))
+        for k, v in item.items():
+            if k in ("extends", "examples"):
+                continue
+            if k in LIST_KEYS and k in merged:
+                merged[k] = _merge_value(k, merged[k], v)
+            else:
+                merged[k] = v
+            merged.key_marks[k] = item.key_marks.get(k, (item.line, 1))
+        local = target.id.split(".", 1)[1] if "." in target.id else target.id
+        merged["id"] = local
+        rule = self._claim_rule(path, namespace, merged, origin=target.origin, rule_id=target.id)
+        self.raw_by_id[target.id] = merged
+        examples = self._examples(path, item, rule, f"the extension of rule '{target.id}'")
+        return dataclasses.replace(rule, path=target.path, line=target.line, examples=target.examples + examples,
+                                   extended_by=target.extended_by + (f"{path}:{item.line}",),
+                                   replaces=target.replaces)
+
+    def _raw_of(self, rule: ClaimRule) -> MarkedMap:
+        """The mapping a rule was last built from."""
+        return self.raw_by_id[rule.id]
+
+    def _disabled(self, rules: dict[str, ClaimRule]) -> list[str]:
+        out: list[str] = []
+        for pattern, path, line in self.disable:
+            if pattern.endswith("*"):
+                found = [rid for rid in rules if rid.startswith(pattern[:-1])]
+            else:
+                found = [pattern] if pattern in rules else []
+            if not found and pattern not in out:
+                raise self._err(f"disable: unknown rule '{pattern}'", path, line, "E305",
+                                suggest(pattern, rules) or "give the full id as `rules list` shows it, "
+                                                           "or a prefix ending in '*' (ai-chips.*)")
+            out.extend(rid for rid in found if rid not in out)
+        return out
+
+    def _claim_rule(self, path: str, namespace: str, item: MarkedMap, *, origin: str = ORIGIN_USER,
+                    rule_id: str | None = None) -> ClaimRule:
+        if rule_id is None:
+            local_id = self._id(item["id"], path, item.line_of("id"), "rule id")
+            rid = f"{namespace}.{local_id}"
+        else:
+            local_id = rid = rule_id
         where = f"rule '{local_id}'"
 
-        subjects = [w for w, _ in self._strings(item["subject"], path, item.line_of("subject"), f"subject of {where}")]
+        raw_subject, subject_each = item["subject"], False
+        if isinstance(raw_subject, MarkedMap):  # subject: {each: [h100, a100]}: one rule per subject
+            self._check_keys(raw_subject, {"each": True}, path, f"subject of {where}")
+            raw_subject, subject_each = raw_subject["each"], True
+        subjects = [w for w, _ in self._strings(raw_subject, path, item.line_of("subject"), f"subject of {where}")]
         for eid in subjects:
             if eid not in self.entities:
                 raise self._err(f"unknown entity '{eid}' as subject of {where}", path, item.line_of("subject"),
@@ -248,11 +392,15 @@ class Builder:
         if not isinstance(label, str):
             raise self._err(f"label of {where} must be text", path, item.line_of("label"), "E304")
 
-        unit = item["unit"]
-        if not isinstance(unit, str) or unit not in UNITS:
-            raise self._err(f"unknown unit {unit!r} in {where}", path, item.line_of("unit"), "E304",
-                            suggest(unit, UNITS) or "use percent, pp, times, count, number, money, "
-                                                     "a currency code (USD, CNY …) or a unit symbol (nm, GB …)")
+        units = []
+        for unit, uline in self._strings(item["unit"], path, item.line_of("unit"), f"unit of {where}"):
+            if unit not in UNITS:
+                raise self._err(f"unknown unit {unit!r} in {where}", path, uline, "E304",
+                                suggest(unit, UNITS) or "use percent, pp, times, count, number, money, "
+                                                         "a currency code (USD, CNY …) or a unit symbol (nm, GB …)")
+            units.append(unit)
+        units = list(dict.fromkeys(units))
+        unit = units[0]
 
         words = tuple(dict.fromkeys(match_form(w) for w, _ in
                                     (self._strings(item["words"], path, item.line_of("words"), f"words of {where}")
@@ -263,13 +411,29 @@ class Builder:
         if not words and not patterns:
             raise self._err(f"{where} has no metric words", path, item.line, "E303",
                             "add 'words:' (e.g. [市场份额, 份额]) or 'patterns:'")
-        context = tuple(match_form(w) for w, _ in self._strings(item["context"], path, item.line_of("context"),
-                                                                  f"context of {where}")) if "context" in item else ()
+        context, context_any = (), ()
+        if "context" in item:
+            raw_context = item["context"]
+            if isinstance(raw_context, MarkedMap):  # context: {all: [...], any: [...]}
+                self._check_keys(raw_context, {"all": False, "any": False}, path, f"context of {where}")
+                if not raw_context:
+                    raise self._err(f"context of {where} is empty", path, item.line_of("context"), "E304",
+                                    "give 'all: [words]' and/or 'any: [words]'")
+                all_words = raw_context.get("all") or MarkedList()
+                any_words = raw_context.get("any") or MarkedList()
+            else:
+                all_words, any_words = raw_context, MarkedList()
+            context = tuple(match_form(w) for w, _ in self._strings(all_words, path, item.line_of("context"),
+                                                                      f"context of {where}")) if all_words else ()
+            context_any = tuple(match_form(w) for w, _ in self._strings(any_words, path, item.line_of("context"),
+                                                                          f"context of {where}")) if any_words else ()
+        unless = tuple(match_form(w) for w, _ in self._strings(item["unless"], path, item.line_of("unless"),
+                                                                 f"unless of {where}")) if "unless" in item else ()
         exclude = tuple(match_form(w) for w, _ in self._strings(item["exclude"], path, item.line_of("exclude"),
                                                                   f"exclude of {where}")) if "exclude" in item else ()
         classifiers = ()
         if "classifier" in item:
-            if unit != "count":
+            if "count" not in units:
                 raise self._err(f"{where}: 'classifier' only applies to unit: count", path,
                                 item.line_of("classifier"), "E304", "remove it or set unit: count")
             classifiers = tuple(normalize(w) for w, _ in self._strings(item["classifier"], path,
@@ -293,7 +457,8 @@ class Builder:
         if both:
             raise self._err(f"{where}: '{sorted(both)[0]}' is in both qualifiers and separate", path,
                             item.line_of("separate"), "E304", "keep it in one of the two lists")
-        if unit == "money" and "currency" not in separate and "currency" not in quals:
+        money = [u for u in units if u == "money" or u in CURRENCIES]
+        if (unit == "money" or len(money) > 1) and "currency" not in separate and "currency" not in quals:
             separate = separate + ("currency",)
         require = qualifier_list("require")
         for name in require:
@@ -314,20 +479,53 @@ class Builder:
             if tolerance < 0:
                 raise self._err(f"tolerance of {where} must not be negative", path, tline, "E304")
 
-        range_low = range_high = None
-        if "range" in item:
-            raw = item["range"]
-            rline = item.line_of("range")
-            if not isinstance(raw, MarkedList) or len(raw) != 2:
-                raise self._err(f"range of {where} must be [lowest, highest]", path, rline, "E304",
-                                "write e.g. [0, 100]; use null for an open side")
-            range_low = None if raw[0] is None else parse_rule_number(raw[0], path=path, line=rline,
-                                                                      what=f"range of {where}")
-            range_high = None if raw[1] is None else parse_rule_number(raw[1], path=path, line=rline,
-                                                                       what=f"range of {where}")
-            if range_low is not None and range_high is not None and range_low > range_high:
-                raise self._err(f"range of {where} has its lowest above its highest", path, rline, "E304")
+        range_low, range_high = self._bounds(item, "range", path, where)
+        plausible_low, plausible_high = self._bounds(item, "plausible", path, where)
+        priority = item.get("priority", 0)
+        if isinstance(priority, Decimal) and priority == priority.to_integral_value():
+            priority = int(priority)
+        if isinstance(priority, bool) or not isinstance(priority, int):
+            raise self._err(f"priority of {where} must be a whole number", path, item.line_of("priority"), "E304",
+                            "e.g. priority: 1 (higher wins; the default is 0)")
 
+        timeless = item.get("timeless", False)
+        if not isinstance(timeless, bool):
+            raise self._err(f"timeless of {where} must be true or false", path, item.line_of("timeless"), "E304")
+        window_days = None
+        if "window" in item:
+            raw = str(item["window"]).strip().lower()
+            m = WINDOW.match(raw)
+            if not m:
+                raise self._err(f"window of {where} must be a number of days, weeks or months, not {item['window']!r}",
+                                path, item.line_of("window"), "E304", "write e.g. 30d, 8w or 3m")
+            window_days = int(m.group("n")) * {"d": 1, "": 1, "w": 7, "m": 31, "y": 366}[m.group("u")]
+        rule = ClaimRule(timeless=timeless, window_days=window_days, id=rid, subjects=tuple(subjects), subject_optional=subject_optional, metric=metric,
+                         label=label, words=words, patterns=patterns, context=context, exclude=exclude,
+                         unit=unit, classifiers=classifiers, qualifiers=quals, separate=separate,
+                         require=require, tolerance=tolerance, tolerance_relative=relative,
+                         range_low=range_low, range_high=range_high, examples=(),
+                         path=path, line=item.line, units=tuple(units), context_any=context_any, unless=unless,
+                         subject_each=subject_each, plausible_low=plausible_low, plausible_high=plausible_high,
+                         priority=priority, origin=origin)
+        return dataclasses.replace(rule, examples=self._examples(path, item, rule, where))
+
+    def _bounds(self, item: MarkedMap, key: str, path: str, where: str):
+        """``range`` / ``plausible``: [lowest, highest], null for an open side."""
+        if key not in item:
+            return None, None
+        raw = item[key]
+        rline = item.line_of(key)
+        if not isinstance(raw, MarkedList) or len(raw) != 2:
+            raise self._err(f"{key} of {where} must be [lowest, highest]", path, rline, "E304",
+                            "write e.g. [0, 100]; use null for an open side")
+        low = None if raw[0] is None else parse_rule_number(raw[0], path=path, line=rline, what=f"{key} of {where}")
+        high = None if raw[1] is None else parse_rule_number(raw[1], path=path, line=rline, what=f"{key} of {where}")
+        if low is not None and high is not None and low > high:
+            raise self._err(f"{key} of {where} has its lowest above its highest", path, rline, "E304")
+        return low, high
+
+    def _examples(self, path: str, item: MarkedMap, rule: ClaimRule, where: str) -> tuple[Example, ...]:
+        quals, separate, subjects = rule.qualifiers, rule.separate, rule.subjects
         examples = []
         raw_examples = item.get("examples") or MarkedList()
         if not isinstance(raw_examples, MarkedList):
@@ -360,20 +558,61 @@ class Builder:
             examples.append(Example(text, value, match, tuple(sorted((str(k), str(v)) for k, v in eq.items())),
                                     subject, path, eline))
 
-        timeless = item.get("timeless", False)
-        if not isinstance(timeless, bool):
-            raise self._err(f"timeless of {where} must be true or false", path, item.line_of("timeless"), "E304")
-        window_days = None
-        if "window" in item:
-            raw = str(item["window"]).strip().lower()
-            m = WINDOW.match(raw)
-            if not m:
-                raise self._err(f"window of {where} must be a number of days, weeks or months, not {item['window']!r}",
-                                path, item.line_of("window"), "E304", "write e.g. 30d, 8w or 3m")
-            window_days = int(m.group("n")) * {"d": 1, "": 1, "w": 7, "m": 31, "y": 366}[m.group("u")]
-        return ClaimRule(timeless=timeless, window_days=window_days, id=rid, subjects=tuple(subjects), subject_optional=subject_optional, metric=metric,
-                         label=label, words=words, patterns=patterns, context=context, exclude=exclude,
-                         unit=unit, classifiers=classifiers, qualifiers=quals, separate=separate,
-                         require=require, tolerance=tolerance, tolerance_relative=relative,
-                         range_low=range_low, range_high=range_high, examples=tuple(examples),
-                         path=path, line=item.line)
+        return tuple(examples)
+
+
+def _as_list(value) -> MarkedList:
+    """A list value of a rule (one word, or a list), as a MarkedList."""
+    if isinstance(value, MarkedList):
+        return value
+    out = MarkedList()
+    out.append(value)
+    out.item_marks.append((getattr(value, "line", 0), 1))
+    return out
+
+
+def _concat(a, b) -> MarkedList:
+    a, b = _as_list(a), _as_list(b)
+    out = MarkedList()
+    out.line, out.column = b.line, b.column
+    out.extend(list(a) + list(b))
+    out.item_marks.extend(list(a.item_marks) + list(b.item_marks))
+    return out
+
+
+def _merge_value(key: str, a, b):
+    """An extension's value for a list key added to the rule's own.  ``subject: {each: …}`` and
+    ``context: {all: …, any: …}`` merge by their parts (a plain list adds to each / all)."""
+    if not isinstance(a, MarkedMap) and not isinstance(b, MarkedMap):
+        return _concat(a, b)
+    part = "each" if key == "subject" else "all"
+    out = MarkedMap()
+    for side in (a, b):
+        parts = side if isinstance(side, MarkedMap) else {part: side}
+        out.line = getattr(side, "line", out.line)
+        for k, v in parts.items():
+            out[k] = _concat(out[k], v) if k in out else v
+            out.key_marks[k] = getattr(side, "key_marks", {}).get(k, (out.line, 1))
+    return out
+
+
+def _without(item: MarkedMap, key: str) -> MarkedMap:
+    out = MarkedMap()
+    out.line, out.column = item.line, item.column
+    for k, v in item.items():
+        if k != key:
+            out[k] = v
+            out.key_marks[k] = item.key_marks.get(k, (item.line, 1))
+    return out
+
+
+def _merge_qualifier(shipped: Qualifier, user: Qualifier, where: str) -> Qualifier:
+    """A user definition of a shipped qualifier: its words are added to the values both name,
+    its new values and entities are added, its default (if any) replaces the shipped one."""
+    values = dict(shipped.values)
+    for value, words in user.values:
+        values[value] = tuple(dict.fromkeys(values.get(value, ()) + words))
+    return dataclasses.replace(shipped, values=tuple(values.items()),
+                               entities=tuple(dict.fromkeys(shipped.entities + user.entities)),
+                               default=user.default if user.default is not None else shipped.default,
+                               extended_by=shipped.extended_by + (where,))

@@ -19,9 +19,10 @@ RANGE_UNIT = "notice.range-unit"
 DIGIT_CHAR_MIX = "notice.digit-char-mix"
 DIGIT_WIDTH = "notice.digit-width"
 FIGURE_STYLE = "notice.figure-style"
+IMPLAUSIBLE_VALUE = "notice.implausible-value"
 
 #: Every notice id, in the order they are documented.
-NOTICE_IDS = (GARBLED_NAME, NAME_VARIANTS, RANGE_UNIT, DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE)
+NOTICE_IDS = (GARBLED_NAME, NAME_VARIANTS, RANGE_UNIT, DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, IMPLAUSIBLE_VALUE)
 #: Level of each notice unless configured otherwise.
 DEFAULT_LEVELS = {nid: DEFAULT_SEVERITY["notice"] for nid in NOTICE_IDS}
 #: Values a setting may take ("suggestion" is read as info).

@@ -36,6 +36,8 @@ class Entity:
     fuzzy: bool = False  #: near-miss spellings next to a number read as this entity (p00 -> H100)
     path: str = ""
     line: int = 0
+    origin: str = "user"  #: "shipped" (the tool's rule set) or "user"
+    extended_by: tuple[str, ...] = ()  #: "path:line" of the user definitions that added to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class Qualifier:
     default: str | None = None
     path: str = ""
     line: int = 0
+    origin: str = "user"  #: "shipped" or "user"
+    extended_by: tuple[str, ...] = ()  #: "path:line" of the user definitions that added to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ class ClaimRule:
     patterns: tuple[Any, ...]  #: compiled regex patterns (metric patterns)
     context: tuple[str, ...]  #: normalized words that must all occur in the sentence
     exclude: tuple[str, ...]  #: normalized words that, in the number's clause, veto the rule
-    unit: str
+    unit: str  #: the first of ``units``
     classifiers: tuple[str, ...]  #: normalized measure words accepted for a count
     qualifiers: tuple[str, ...]  #: split into facts shown side by side (divergence)
     separate: tuple[str, ...]  #: split into facts that are never compared
@@ -95,15 +99,39 @@ class ClaimRule:
     timeless: bool = False
     #: days within which two claims known only by their articles' dates (as-of) are compared
     window_days: int | None = None
+    units: tuple[str, ...] = ()  #: every unit accepted (``unit: [count, number]``); () means (unit,)
+    context_any: tuple[str, ...] = ()  #: normalized words of which one must occur in the sentence
+    unless: tuple[str, ...] = ()  #: normalized words that, anywhere in the sentence, veto the rule
+    subject_each: bool = False  #: ``subject: {each: [...]}``: read as one rule per subject
+    plausible_low: Decimal | None = None  #: values outside [plausible_low, plausible_high] become a notice
+    plausible_high: Decimal | None = None
+    priority: int = 0  #: among rules that read one number, the higher priority wins
+    origin: str = "user"  #: "shipped" or "user"
+    extended_by: tuple[str, ...] = ()  #: "path:line" of the extensions applied to it
+    replaces: str = ""  #: "path:line" of the shipped rule this one overrides
+
+    @property
+    def accepted_units(self) -> tuple[str, ...]:
+        return self.units or (self.unit,)
+
+    @property
+    def has_plausible(self) -> bool:
+        return self.plausible_low is not None or self.plausible_high is not None
+
+    def plausible(self, low: Decimal | None, high: Decimal | None) -> bool:
+        """True when a value [low, high] lies inside the rule's ``plausible`` range (or it has none)."""
+        if self.plausible_low is not None and high is not None and high < self.plausible_low:
+            return False
+        if self.plausible_high is not None and low is not None and low > self.plausible_high:
+            return False
+        return True
 
     @property
     def all_qualifiers(self) -> tuple[str, ...]:
         return self.qualifiers + self.separate
 
     def accepts_unit(self, unit: str) -> bool:
-        if self.unit == "money":
-            return is_money(unit)
-        return unit == self.unit
+        return any(is_money(unit) if u == "money" else unit == u for u in self.accepted_units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +193,8 @@ class RuleSet:
     version: str
     checks: tuple[Check, ...] = ()
     notice_levels: Mapping[str, str] = field(default_factory=dict)  #: notice id -> level (``notices:``)
+    skipped: tuple[str, ...] = ()  #: "path: why" for YAML files in a rules folder that are not rule files
+    disabled: tuple[str, ...] = ()  #: ids of the rules a ``disable:`` list switched off
 
     def rule(self, rule_id: str) -> ClaimRule | None:
         """The claim rule with this id (a linear search: callers that look up many keep a dict)."""
