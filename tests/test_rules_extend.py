@@ -195,9 +195,13 @@ def test_priority_decides_between_rules_that_read_one_number():
             unit: USD
     """
     text = "艾克米的云收入为10亿美元。"
-    assert claims_of(text, load_rules_text(textwrap.dedent(base))).popitem()[1].rule == "rules.generic"
-    boosted = textwrap.dedent(base) + "    priority: 1\n"
-    assert claims_of(text, load_rules_text(boosted)).popitem()[1].rule == "rules.specific"
+    # the metric word 收入 inside 云收入 is the longer word's: the more specific rule reads it
+    assert claims_of(text, load_rules_text(textwrap.dedent(base))).popitem()[1].rule == "rules.specific"
+    # between rules whose evidence is equally near, priority decides (else the first listed)
+    tie = textwrap.dedent(base).replace("words: [云收入]", "words: [营收]")
+    assert claims_of("艾克米营收收入为10亿美元。", load_rules_text(tie)).popitem()[1].rule == "rules.generic"
+    boosted = tie + "    priority: 1\n"
+    assert claims_of("艾克米营收收入为10亿美元。", load_rules_text(boosted)).popitem()[1].rule == "rules.specific"
 
 
 def test_rules_list_says_where_each_rule_came_from(tmp_path, capsys):
@@ -327,10 +331,10 @@ def test_rules_test_names_the_rule_that_took_the_number(tmp_path, capsys):
           - id: specific
             subject: acme
             metric: n
-            words: [云收入]
+            words: [营收]
             unit: USD
             examples:
-              - text: 艾克米的云收入为10亿美元。
+              - text: 艾克米营收收入为10亿美元。
                 value: 10亿美元
     """), encoding="utf-8")
     assert main(["rules", "test", "--no-builtin-rules", "--rules", str(f)]) == 2

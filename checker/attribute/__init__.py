@@ -65,6 +65,7 @@ class _Context:
     times: TimeIndex  #: the document's time words
     lists: dict[int, Distribution]  #: mention start -> the name a 分别 list gives it
     spans: list[tuple[int, int]]  #: the sentence's mentions, in order
+    inside: set[int]  #: ids of metric-word hits inside a longer metric word (收入 in 广告收入)
 
 
 def ctx_norm(ctx: _Context, start: int, end: int) -> str:
@@ -132,7 +133,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
             lists = distribute(norm, seg.start, seg.end, hits, ordered[a:b], lambda h: _name_kind(h, lex)) \
                 if "分别" in norm[seg.start:seg.end] else {}
             ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists,
-                                          [(m.start, m.end) for m in ordered[a:b]])
+                                          [(m.start, m.end) for m in ordered[a:b]], _inside(hits, lex))
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset, relaxed=relaxed)
@@ -266,7 +267,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     # metric words (and patterns), same search
     m_dist = None
     for j in range(ci, -1, -1):
-        if any(h.term in rule.words for h in (own if j == ci else ctx.hits[j])) or \
+        if any(h.term in rule.words and id(h) not in ctx.inside for h in (own if j == ci else ctx.hits[j])) or \
                 _pattern_hit(doc, ctx.seg.clauses[j], rule):
             m_dist = ci - j
             break
@@ -312,6 +313,22 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     score = (-rule.priority, (s_dist if s_dist is not None else 2) + m_dist,
              -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+def _inside(hits: list[Hit], lex: Terms) -> set[int]:
+    """Metric-word hits that lie inside a longer metric-word hit: 收入 in 广告收入 is the ad
+    revenue's word, so a rule on total revenue does not read "广告收入…250亿元".  Hits come
+    sorted by start (longest first), so one pass keeps the farthest end of a metric word."""
+    out: set[int] = set()
+    reach, reach_start = -1, -1
+    for h in hits:
+        if h.term not in lex.metric_words:
+            continue
+        if h.end <= reach and (h.start, h.end) != (reach_start, reach) and h.end - h.start < reach - reach_start:
+            out.add(id(h))
+        elif h.end > reach:
+            reach, reach_start = h.end, h.start
+    return out
 
 
 def _stretch(ctx: _Context, ci: int, mention: Mention) -> tuple[int, int]:
@@ -363,7 +380,10 @@ def _owned_by_another(norm: str, ctx: _Context, ci: int, mention: Mention, rule:
             or _TIME_OWNER.fullmatch(owner):
         return False  # no owner, or it does not open the clause, or it refers back, or is a time
     lowered = ascii_lower(owner)
-    return not any(t in lowered for t in ctx.terms if t)
+    ours = set(rule.context) | {n for eid in rule.subjects for n in lex.ruleset.entities[eid].match_names}
+    for name in rule.all_qualifiers:
+        ours |= lex.qualifier_terms.get(name, set())
+    return not any(t in lowered for t in ours if t)
 
 
 #: What may stand between a metric word and its number: 占比16%, 占比为16%, 份额达到20%.

@@ -56,6 +56,9 @@ class Terms:
             terms.update(rule.words, rule.context, rule.exclude, rule.context_any, rule.unless)
         terms.discard("")
         self.terms = frozenset(terms)
+        #: every rule's metric words: a metric word inside a longer one (收入 in 广告收入) is the
+        #: longer metric's, not its own
+        self.metric_words = frozenset(w for rule in ruleset.rules for w in rule.words)
         #: every name of every entity, as matched (a near miss is never one of these)
         self.known = {n for e in ruleset.entities.values() for n in e.match_names}
         self.pattern = re.compile("(?=(" + _trie(sorted(terms)) + "))") if terms else None
