@@ -66,6 +66,7 @@ class _Context:
     lists: dict[int, Distribution]  #: mention start -> the name a 分别 list gives it
     spans: list[tuple[int, int]]  #: the sentence's mentions, in order
     inside: set[int]  #: ids of metric-word hits inside a longer metric word (收入 in 广告收入)
+    carry: "_Carry"  #: the subjects earlier sentences and the lead named (one per document)
 
 
 def ctx_norm(ctx: _Context, start: int, end: int) -> str:
@@ -108,6 +109,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
     ordered = sorted(mentions, key=lambda m: m.start)
     mention_starts = [m.start for m in ordered]
     times = TimeIndex(doc)
+    carry = _Carry(norm, seg_starts, lex)
     contexts: dict[int, _Context] = {}
     claims: list[Claim] = []
     relaxed = _relaxed_for is not None
@@ -133,7 +135,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
             lists = distribute(norm, seg.start, seg.end, hits, ordered[a:b], lambda h: _name_kind(h, lex)) \
                 if "分别" in norm[seg.start:seg.end] else {}
             ctx = contexts[si] = _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists,
-                                          [(m.start, m.end) for m in ordered[a:b]], _inside(hits, lex))
+                                          [(m.start, m.end) for m in ordered[a:b]], _inside(hits, lex), carry)
         if _earlier_value(norm, mention, ctx, ordered, mention_starts):
             continue
         claim = _best_claim(doc, mention, ctx, lex, ruleset, relaxed=relaxed)
@@ -246,6 +248,10 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     # subject: the name a 分别 list gives the number, else own clause (nearest to the number),
     # then earlier clauses, nearest first
     listed = ctx.lists.get(mention.start)
+    if listed is not None and listed.hit is None:
+        return None  # "日本和欧洲…分别实现79.3亿、64.6亿美元": an item's figure, the item unread
+    if _combined(doc.norm, ctx, ci, mention):
+        return None  # "中国、韩国和台湾共占…72%": several things' figure together, not one's
     if listed is not None and listed.kind == "entity":
         subject, s_dist = lex.entity_of[listed.hit.term], 0
         if subject not in rule.subjects:
@@ -259,9 +265,14 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         return None  # "份额下降2%", "分别上升3%及4%": changes of the metric, and the rule is about its level
     if subject is None and rule.subject_optional and _owned_by_another(doc.norm, ctx, ci, mention, rule, lex):
         return None  # "存储芯片占比16%": the clause names whose share it is, and it is not the rule's subject
-    if subject is None:
-        if not rule.subject_optional:
+    if subject is None and not rule.subject_optional:
+        # a clause that names no owner of its metric goes on about the subject an earlier
+        # sentence of its paragraph (or the lead) named
+        subject = ctx.carry.subject(ctx.seg.start, rule) if _bare_clause(doc.norm, ctx, ci, mention, rule) else None
+        if subject is None:
             return None
+        s_dist = CARRIED
+    if subject is None:
         subject, s_dist = rule.subjects[0], None
 
     # metric words (and patterns), same search
@@ -313,6 +324,82 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     score = (-rule.priority, (s_dist if s_dist is not None else 2) + m_dist,
              -(len(rule.context) + len(rule.require)), order)
     return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+
+
+#: Several things' figure together: "中国、韩国和台湾共占72%", "三家合计出货1亿部".
+#: Not: "共有3家" (a count of the things themselves has no list of names before it).
+_COMBINED = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:(?:、|和|与|及|以及)[\u4e00-\u9fffA-Za-z]{1,10})+\s*"
+                       r"(?:共|合计|总计|合共|一共|加起来|共同|总共)")
+
+
+def _combined(norm: str, ctx: _Context, ci: int, mention: Mention) -> bool:
+    """True when the number's clause gives a list of things and then a figure they make
+    together (共, 合计 …) before the number."""
+    cs = ctx.seg.clauses[ci][0]
+    return _COMBINED.search(norm, cs, mention.start) is not None
+
+
+LEAD_CARRY = False
+#: The subject distance of a subject carried from an earlier sentence or the lead.
+CARRIED = 3
+#: Sentences looked back over for a carried subject.
+CARRY_BACK = 6
+#: The lead (title and first paragraph) is read within this many characters of the top.
+LEAD_CHARS = 400
+
+
+class _Carry:
+    """The subject a sentence that names none carries from before it: the nearest earlier
+    sentence of its paragraph that names one of the rule's subjects, else the article's lead;
+    a sentence (or lead) that names another thing of the subject's kind stops the carry.
+    Each sentence is scanned at most once; the look-back is capped (CARRY_BACK)."""
+
+    def __init__(self, norm: str, seg_starts: list[int], lex: Terms):
+        self.norm, self.seg_starts, self.lex = norm, seg_starts, lex
+        self._named: dict[int, list[str]] = {}
+        self._lead: list[str] | None = None
+
+    def _entities(self, start: int, end: int) -> list[str]:
+        return [self.lex.entity_of[h.term] for h in self.lex.scan(self.norm, start, end) if h.term in self.lex.entity_of]
+
+    def _sentence(self, k: int) -> list[str]:
+        if k not in self._named:
+            end = self.seg_starts[k + 1] if k + 1 < len(self.seg_starts) else len(self.norm)
+            self._named[k] = self._entities(self.seg_starts[k], end)
+        return self._named[k]
+
+    def subject(self, sentence_start: int, rule: ClaimRule) -> str | None:
+        entities = self.lex.ruleset.entities
+        kinds = {entities[s].kind for s in rule.subjects if s in entities}
+        si = bisect.bisect_right(self.seg_starts, sentence_start) - 1
+        for k in range(si - 1, max(-1, si - 1 - CARRY_BACK), -1):
+            if self.norm[self.seg_starts[k + 1] - 1] == "\n":
+                break  # the paragraph starts after sentence k
+            found = _carried(self._sentence(k), rule, kinds, entities)
+            if found is not None:
+                return found or None
+        if not LEAD_CARRY:
+            return None
+        if self._lead is None:
+            end = min(len(self.norm), LEAD_CHARS)
+            stop = self.norm.find("。", 0, end)
+            self._lead = self._entities(0, stop + 1 if stop != -1 else end)
+        if self.seg_starts and sentence_start < LEAD_CHARS and not self._lead:
+            return None
+        found = _carried(list(reversed(self._lead)), rule, kinds, entities)
+        return found or None
+
+
+def _carried(named: list[str], rule: ClaimRule, kinds: set[str], entities) -> str | None:
+    """The subject ``named`` (a sentence's entities, in order) gives the rule: the last of
+    its subjects; "" when it names another thing of the subject's kind first (the carry
+    stops); None when it names neither."""
+    for eid in reversed(named):
+        if eid in rule.subjects:
+            return eid
+        if eid in entities and entities[eid].kind and entities[eid].kind in kinds:
+            return ""
+    return None
 
 
 def _inside(hits: list[Hit], lex: Terms) -> set[int]:
@@ -476,10 +563,21 @@ def _continues_subject(norm: str, ctx: _Context, ci: int, mention: Mention, rule
     or a time (2023年的市场份额)."""
     if s_dist != 1:
         return False
+    return _bare_clause(norm, ctx, ci, mention, rule)
+
+
+#: A list item's marker at the start of a clause: "b)", "2.", "(3)", "①".
+_ITEM_MARK = re.compile(r"^(?:\(?[a-zA-Z0-9]{1,2}[).、]|[①-⑩])")
+
+
+def _bare_clause(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule) -> bool:
+    """True when nothing stands before the number's metric word (or the number) in its clause
+    but a connective, a pronoun (其市场份额), a time (2023年的, 本季度) or a list marker: the
+    clause goes on about a subject named before it, and names no owner of its own."""
     cs = ctx.seg.clauses[ci][0]
     words = [h.start for h in ctx.hits[ci] if h.term in rule.words and h.start < mention.start]
     prefix = norm[cs:min(words) if words else mention.start]
-    prefix = re.sub(r"[\s,,、:]", "", prefix).lstrip(_CONNECTIVES).rstrip("的")
+    prefix = _ITEM_MARK.sub("", re.sub(r"[\s,,、:]", "", prefix)).lstrip(_CONNECTIVES).rstrip("的")
     return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
 
 
@@ -529,7 +627,7 @@ def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, ru
 
 
 #: "2023年的GDP", "去年的份额": a time, not an owner.
-_TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明前后同期]+")
+_TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明前后同期本当该首Q]+")
 
 
 def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:

@@ -25,9 +25,10 @@ DISTRIBUTE = "分别"
 @dataclass(frozen=True, slots=True)
 class Distribution:
     """The name a number of a 分别 list is given: ``hit`` is the name's hit, ``kind`` what it
-    names ("entity" or a qualifier's name)."""
+    names ("entity" or a qualifier's name).  A list whose names cannot be matched gives its
+    numbers no hit: each is some item's, and which one is not known (``kind`` "unknown")."""
 
-    hit: Hit
+    hit: Hit | None
     kind: str
 
 
@@ -45,6 +46,9 @@ def distribute(norm: str, start: int, end: int, hits: Sequence[Hit], mentions: S
                 kind = kind_of(names[0])
                 for mention, hit in zip(numbers, names):
                     out[mention.start] = Distribution(hit, kind)
+            else:
+                for mention in numbers:
+                    out.setdefault(mention.start, Distribution(None, "unknown"))
         at = norm.find(DISTRIBUTE, at + len(DISTRIBUTE), end)
     return out
 
@@ -55,7 +59,8 @@ def _joined(norm: str, a: int, b: int) -> bool:
 
 
 def _number_run(norm: str, mentions: list[Mention]) -> list[Mention]:
-    """The first numbers after 分别 joined as a list, of one unit."""
+    """The first numbers after 分别 joined as a list, of one unit (extraction gave a bare
+    magnitude the unit written after the list's last item)."""
     mentions = sorted(mentions, key=lambda m: m.start)
     if not mentions:
         return []

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from ..model import Document
 from .clauses import Segment
 
-_PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年"
+_PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年|前(?:三|六|九)个月|中期"
 TIME_WORD = re.compile(
     rf"""(?P<fy>(?:19|20)\d{{2}})\s*财年\s*(?:第?(?P<fyq>[一二三四1-4])季度?|Q(?P<fyq2>[1-4])(?![0-9]))?
       |(?<![A-Za-z])FY\s*(?P<fy3>(?:19|20)?\d{{2}})(?:\s*Q(?P<fyq3>[1-4]))?(?![0-9])
@@ -45,14 +45,24 @@ TIME_WORD = re.compile(
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2,
                   "前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
 _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4",
-               "首": "Q1", "上半年": "H1", "下半年": "H2", "前三季": "Q1-Q3", "前三季度": "Q1-Q3", "全年": ""}
+               "首": "Q1", "上半年": "H1", "下半年": "H2", "前三季": "Q1-Q3", "前三季度": "Q1-Q3", "全年": "",
+               "前三个月": "Q1", "前六个月": "H1", "前九个月": "Q1-Q3", "中期": "H1"}
 
 #: A time word right after one of these is the base of a comparison, not the figure's period:
 #: 较2023年第二季度, 比去年同期, 相比2022年, 与去年相比, 同比 (a base by itself).
 BASE_BEFORE = re.compile(r"(?:较|比|相比|相较|对比|比起|高于|低于|多于|少于|超过|不及)\s*(?:于\s*)?$")
+#: A time word after 从/由 is the time of the value before a change, and of that value only:
+#: "份额从2022年第四季度的23%增长到26%" (23% is 2022-Q4's; 26% is not).
+FROM_TIME = re.compile(r"(?:从|由)\s*$")
+#: How close after such a time word its value stands ("的" between).
+_FROM_REACH = 4
 BASE_AFTER = re.compile(r"^\s*(?:同期)?\s*(?:相比|比较|对比)")
 #: How far back a base marker may stand: "较上年同期", "比2023年".
 _BASE_LOOKBACK = 4
+
+
+#: "全年" alone: the whole year of the period in force ("2023年第四季度…。全年总支出…" is 2023).
+FULL_YEAR = "@year"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,7 @@ class TimeWord:
     end: int
     period: str | None  #: None: a relative word the article's date could not resolve
     base: bool  #: a base of comparison, not a period in force
+    scoped: bool = False  #: the time of the value right after it only (从2022年的…)
 
 
 class TimeIndex:
@@ -73,7 +84,8 @@ class TimeIndex:
         for m in TIME_WORD.finditer(norm):
             base = bool(BASE_BEFORE.search(norm, max(0, m.start() - _BASE_LOOKBACK), m.start())) \
                 or bool(BASE_AFTER.match(norm, m.end()))
-            words.append(TimeWord(m.start(), m.end(), period_code(m, doc.date), base))
+            scoped = bool(FROM_TIME.search(norm, max(0, m.start() - 2), m.start()))
+            words.append(TimeWord(m.start(), m.end(), period_code(m, doc.date), base, scoped))
         self.words = words
         self.starts = [w.start for w in words]
         #: paragraphs are lines of the matching view (hard-wrapped lines were joined by load)
@@ -87,7 +99,8 @@ class TimeIndex:
         title or lead is as often a founding or birth year as the period of its figures."""
         lo, hi = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         for w in self.words[lo:hi]:
-            if not w.base and w.period is not None and (not reporting or _REPORTING.match(w.period)):
+            if not w.base and not w.scoped and w.period not in (None, FULL_YEAR) \
+                    and (not reporting or _REPORTING.match(w.period)):
                 return w.period
         return None
 
@@ -129,17 +142,28 @@ class TimeIndex:
             for w in self.words[lo:hi]:
                 if w.end > ce or (w.start < end and w.end > start) or w.base or w.period is None:
                     continue
+                if w.scoped and not (w.end <= start <= w.end + _FROM_REACH):
+                    continue  # the time of another value, the one before the change
                 if j != ci and w.start >= start:
                     continue
                 d = start - w.end if w.end <= start else w.start - end + 1
                 if best is None or d < best[0]:
                     best = (d, w)
             if best:
+                if best[1].period == FULL_YEAR:
+                    context, _ = self._carried(seg)
+                    year = _YEAR.match(context or "")
+                    return (year.group() if year else None), "clause"
                 return best[1].period, "clause"
+        return self._carried(seg)
+
+    def _carried(self, seg: Segment) -> tuple[str | None, str]:
+        """The period in force where a sentence stands: named earlier in its paragraph, by its
+        heading, or by the article's lead."""
         paragraph = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, seg.start) - 1]
         lo, hi = bisect.bisect_left(self.starts, paragraph), bisect.bisect_left(self.starts, seg.start)
         for w in reversed(self.words[lo:hi]):
-            if not w.base and w.period is not None:
+            if not w.base and not w.scoped and w.period not in (None, FULL_YEAR):
                 return w.period, "paragraph"
         k = bisect.bisect_right([h for h, _ in self.headings], seg.start) - 1
         if k >= 0 and self.headings[k][0] < paragraph:
@@ -154,6 +178,7 @@ HEADING_MAX = 40
 #: The title and lead are read within this many characters of the top.
 LEAD_MAX = 600
 _SENTENCE_PUNCT = re.compile(r"[。!?;]")
+_YEAR = re.compile(r"^(?:FY)?\d{4}")
 #: A reporting period: a fiscal period, or a calendar year with its part or month.
 _REPORTING = re.compile(r"^(?:FY\d{4}(?:-.+)?|\d{4}-.+)$")
 
@@ -223,6 +248,8 @@ def period_code(m: re.Match, date: _dt.date | None) -> str | None:
         if date is None:
             return None
         return _quarter_of(date, -1 if g("relq").startswith("上") else 0)
+    if g("alone").strip() == "全年":
+        return FULL_YEAR  # the year of the period in force where it stands (TimeIndex.period_of)
     part = _part_code(g("alone"))
     return _latest(part, date) if part else None
 

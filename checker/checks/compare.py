@@ -287,20 +287,59 @@ def clusters(spans: Sequence[tuple[Interval, Claim]]) -> list[list[tuple[Interva
     return out
 
 
+def _stated_range(claim: Claim) -> bool:
+    """A range stated as such (50-52%, 2.5万-3万美元), not a bound or a vague amount."""
+    q = claim.mention.quantity
+    return q.low is not None and q.high is not None and q.low != q.high and q.bound in ("exact", "approx") \
+        and not q.vague
+
+
+def _ends_agree(a: Claim, b: Claim) -> bool:
+    """Two stated ranges of one fact agree when each end agrees at the precision written:
+    50-52% and 51%-53% state different ranges (a guidance restated wrongly) although they
+    overlap; 2.5万-3万美元 and 25000到30000美元 are one range."""
+    qa, qb = a.mention.quantity, b.mention.quantity
+    slack = ((qa.step or 0) + (qb.step or 0)) / 2
+    return abs(qa.low - qb.low) <= slack and abs(qa.high - qb.high) <= slack
+
+
+def _split_ranges(cluster: list[tuple[Interval, Claim]]) -> list[list[tuple[Interval, Claim]]]:
+    """A cluster whose stated ranges disagree at their ends, split by range (the claims that
+    are no range go with the first: they lie in every range's common part)."""
+    ranges = [item for item in cluster if _stated_range(item[1])]
+    groups: list[list[tuple[Interval, Claim]]] = []
+    for item in ranges:
+        for group in groups:
+            if all(_ends_agree(item[1], other[1]) for other in group):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    if len(groups) < 2:
+        return [cluster]
+    groups[0].extend(item for item in cluster if not _stated_range(item[1]))
+    return groups
+
+
 def _conflict_pairs(listed: Sequence[Claim], side: dict[int, int], spans: dict[int, Interval]) -> tuple:
-    """Index pairs of listed claims on different sides whose intervals are disjoint."""
+    """Index pairs of listed claims on different sides that cannot both hold: their intervals
+    are disjoint, or both are stated ranges whose ends disagree."""
     pairs = []
     for i in range(len(listed)):
         for j in range(i + 1, len(listed)):
             a, b = listed[i], listed[j]
-            if side[id(a)] != side[id(b)] and not spans[id(a)].overlaps(spans[id(b)]):
+            if side[id(a)] == side[id(b)]:
+                continue
+            if not spans[id(a)].overlaps(spans[id(b)]) or (_stated_range(a) and _stated_range(b)
+                                                           and not _ends_agree(a, b)):
                 pairs.append((i, j))
     return tuple(pairs)
 
 
 def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: bool) -> Finding | None:
     spans = [(claim_interval(c, rule), c) for c in members]
-    found = clusters(spans)
+    disjoint = clusters(spans)
+    found = [part for cluster in disjoint for part in _split_ranges(cluster)]
     first = members[0]
     qual_text = _qual_text(tuple((k, v) for k, v in first.qualifiers))
     subject, metric = first.subject, first.metric
@@ -316,8 +355,10 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
         listed = _order(c for cluster in found for c in _shown([c for _, c in cluster]))
         where = f" ({qual_text})" if qual_text else ""
         conflicts = _conflict_pairs(listed, side, {id(c): iv for iv, c in spans})
+        how = _miss_message(above, below) if len(disjoint) > 1 else \
+            f"{_values(outliers)} and {_values(major)} state different ranges"
         message = (f"{subject} {_label(first, rule)}{where}: {_who(outliers)}'s {_values(outliers)} disagrees "
-                   f"with {_values(major)}, stated by {_who(major)}: {_miss_message(above, below)}")
+                   f"with {_values(major)}, stated by {_who(major)}: {how}")
         # a claim of unknown time against one of known time: the times may differ, so not an error
         # two claims of one known time, or two of no known time at all (an undated corpus)
         hard = [p for p in conflicts

@@ -214,7 +214,31 @@ def extract(doc: Document) -> list[Mention]:
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
-    return _shared_units(norm, out)
+    return _tenths_and_units(doc, _shared_units(norm, out))
+
+
+#: "四成八" is 48%: a digit after 成 gives the hundredths (五成九 = 59%).  Not: "三成以上",
+#: "五成十" (no such form), "三成五千" (a number follows).
+_CHENG_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿0123456789"
+
+
+def _tenths_and_units(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Tenths written with their hundredths (四成八): the mention takes the digit after 成."""
+    norm = doc.norm
+    out = []
+    for m in mentions:
+        q = m.quantity
+        at = m.end
+        if q.unit == "percent" and norm[m.start:at].endswith("成") and at < len(norm) and norm[at] in _CHENG_DIGITS \
+                and (at + 1 >= len(norm) or norm[at + 1] not in _NUMERAL_CHARS) and q.low is not None \
+                and q.low == q.high:
+            value = q.low + Decimal(_CHENG_DIGITS[norm[at]])
+            m = Mention(m.start, at + 1, m.line, m.col, doc.text[m.start:at + 1],
+                        Quantity(low=value, high=value, bound=q.bound, unit=q.unit, classifier=q.classifier,
+                                 step=_ONE, vague=q.vague, per=q.per))
+        out.append(m)
+    return out
 
 
 # Items of a list of amounts: "79.3亿、64.6亿美元", "2660万和2090万部": the unit is written once,
