@@ -11,11 +11,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from typing import Sequence
 
 from . import __version__
 from .commands import FAIL_ON, FORMATS_CHECK, FORMATS_EXTRACT
+from .display import display
 from .errors import FactcheckError
 
 POSITIONS = "Positions are 1-based lines and columns counted in Unicode code points.\n"
@@ -221,6 +223,15 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program stands so it unwinds as for Ctrl-C: open
+    transactions roll back, temporary files are removed, workers are stopped."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse(argv)
@@ -229,15 +240,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         build_parser().print_help(sys.stderr)
         return 2
+    previous = None
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (an embedding program): leave SIGTERM alone
+        pass
     try:
         # Only the command that runs is imported: `factcheck extract` never loads the
         # archive, the renderers of check or the rules (start-up time).
         command = importlib.import_module(f".commands.{args.command}", __package__)
         return command.run(args)
     except FactcheckError as exc:
-        print(f"factcheck: {exc}", file=sys.stderr)
+        print(f"factcheck: {display(str(exc))}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            print("factcheck: terminated (SIGTERM); nothing was left half-written", file=sys.stderr)
+            return 128 + signal.SIGTERM
         print("factcheck: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
@@ -249,9 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a crash never exits 0
         import traceback
         traceback.print_exc(file=sys.stderr)
-        print(f"factcheck: E100 internal error: {exc!r}; please report this with the command line",
+        print(f"factcheck: E100 internal error: {display(repr(exc))}; please report this with the command line",
               file=sys.stderr)
         return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 __all__ = ["build_parser", "main", "parse"]

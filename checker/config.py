@@ -30,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -168,6 +169,8 @@ class Config:
                 continue
             raise ConfigError(f"unknown rule id '{pattern}'", path=str(self.path),
                               line=_key_line(self.path, key), hint=did_you_mean(pattern, known), code="E402")
+    #: What the file asks that is allowed but worth a word (a rule path outside the project).
+    warnings: tuple[str, ...] = ()
 
     def override_for(self, rule_id: str) -> Override | None:
         """The most specific override whose pattern matches ``rule_id``."""
@@ -275,6 +278,12 @@ def _read_toml(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh, parse_float=Decimal)
+    except RecursionError:
+        raise ConfigError("not valid TOML: nested too deeply", path=str(path), hint="fix the TOML syntax",
+                          code="E401") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not valid TOML: byte {exc.start} is not UTF-8", path=str(path),
+                          hint="save it as UTF-8 text", code="E401") from None
     except tomllib.TOMLDecodeError as exc:
         where = _TOML_POSITION.search(str(exc))
         message = _TOML_POSITION.sub("", str(exc)).replace("(at end of document)", "").strip()
@@ -322,20 +331,44 @@ def _string_list(path: Path, prefix: str, key: str, value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _globs(path: Path, prefix: str, key: str, value) -> tuple[str, ...]:
+    """include/exclude: gitignore-style globs, each compiled here so a bad one ("[z-a]")
+    is named now, not found as a traceback in the middle of a walk."""
+    globs = _string_list(path, prefix, key, value)
+    import pathspec
+
+    for glob in globs:
+        try:
+            pathspec.GitIgnoreSpec.from_lines([glob])
+        except Exception as exc:  # re.error, ValueError … from the glob's translation
+            raise _bad(path, prefix, key, f"glob {_brief(glob)} is not valid ({exc})",
+                       "write gitignore-style globs such as \"*.md\" or \"drafts/**\"") from None
+    return globs
+
+
+def _brief(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _choice(path: Path, prefix: str, key: str, value, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise _bad(path, prefix, key, f"{value!r}", f"use one of {', '.join(allowed)}")
+    if not isinstance(value, str) or value not in allowed:
+        raise _bad(path, prefix, key, _brief(value), f"use one of {', '.join(allowed)}")
     return value
 
 
 def _tolerance(path: Path, prefix: str, key: str, value) -> Tolerance:
     hint = 'write a number in the rule\'s unit (0.5) or a percentage as text ("2%")'
     if isinstance(value, bool):
-        raise _bad(path, prefix, key, repr(value), hint)
+        raise _bad(path, prefix, key, _brief(value), hint)
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
+        if not number.is_finite():
+            raise _bad(path, prefix, key, _brief(value), hint)
         if number < 0:
             raise _bad(path, prefix, key, "negative tolerance", hint)
+        if not number.is_zero() and not -30 <= number.adjusted() <= 30:
+            raise _bad(path, prefix, key, f"{_brief(value)} is out of range", hint)
         return Tolerance(number, relative=False)
     if isinstance(value, str):
         m = _TOLERANCE_TEXT.match(value)
@@ -344,17 +377,19 @@ def _tolerance(path: Path, prefix: str, key: str, value) -> Tolerance:
                 number = Decimal(m["number"])
             except InvalidOperation:  # pragma: no cover - the pattern only admits digits
                 raise _bad(path, prefix, key, repr(value), hint)
+            if not number.is_zero() and not -30 <= number.adjusted() <= 30:
+                raise _bad(path, prefix, key, f"{_brief(value)} is out of range", hint)
             if m["percent"]:
                 return Tolerance(number / 100, relative=True)
             return Tolerance(number, relative=False)
-    raise _bad(path, prefix, key, repr(value), hint)
+    raise _bad(path, prefix, key, _brief(value), hint)
 
 
 def _overrides(path: Path, prefix: str, table: dict, allowed_keys: tuple[str, ...]) -> list[Override]:
     out = []
     for rule_id, settings in sorted(table.items()):
         where = f"{prefix}\"{rule_id}\"."
-        if not _ID_PATTERN.match(rule_id):
+        if not _ID_PATTERN.match(rule_id) or len(rule_id) > 200:
             raise _bad(path, prefix, rule_id, "not a rule id",
                        'use an id such as "ai-chips.nvidia-share", a prefix ending in "*", or "*"')
         if not isinstance(settings, dict):
@@ -402,8 +437,8 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
         overrides += _overrides(path, f"{prefix}notices.", notices, NOTICE_KEYS)
     fail_on = _choice(path, prefix, "fail-on", table["fail-on"], FAIL_ON) if "fail-on" in table else None
     fmt = _choice(path, prefix, "format", table["format"], FORMATS) if "format" in table else None
-    include = _string_list(path, prefix, "include", table["include"]) if "include" in table else ()
-    exclude = _string_list(path, prefix, "exclude", table["exclude"]) if "exclude" in table else ()
+    include = _globs(path, prefix, "include", table["include"]) if "include" in table else ()
+    exclude = _globs(path, prefix, "exclude", table["exclude"]) if "exclude" in table else ()
     select = _string_list(path, prefix, "select", table["select"]) if "select" in table else ()
     ignore = _string_list(path, prefix, "ignore", table["ignore"]) if "ignore" in table else ()
     per_file: list[tuple[str, tuple[str, ...]]] = []
@@ -414,9 +449,22 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
                        '[per-file-ignores] "wire/**" = ["ai-chips.*", "notice"]')
         for glob, ids in value.items():
             per_file.append((glob, _string_list(path, f"{prefix}per-file-ignores.", glob, ids)))
-    return Config(path=path, rules=tuple(base / p for p in rule_paths), builtin=builtin, fail_on=fail_on, include=include,
+    resolved = tuple(base / p for p in rule_paths)
+    warnings = tuple(f"{path}: warning: rules path {p!r} is outside the project ({base}); a configuration "
+                     f"that reaches out of its project may not be yours to trust"
+                     for p, full in zip(rule_paths, resolved) if not _inside(full, base))
+    return Config(path=path, rules=resolved, builtin=builtin, fail_on=fail_on, include=include,
                   exclude=exclude, format=fmt, overrides=tuple(overrides), per_file_ignores=tuple(per_file),
-                  select=select, ignore=ignore)
+                  select=select, ignore=ignore, warnings=warnings)
+
+
+def _inside(path: Path, base: Path) -> bool:
+    """True when ``path`` (symbolic links resolved) is ``base`` or below it."""
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(base))
+        return True
+    except ValueError:
+        return False
 
 
 def _bool(path: Path, prefix: str, key: str, value) -> bool:

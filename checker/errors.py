@@ -44,6 +44,18 @@ CODES: dict[str, str] = {
 }
 
 
+#: A message longer than this (it quotes a value from an untrusted file) is cut in the middle.
+MAX_MESSAGE = 400
+
+
+def elide(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text``, or its start and end around "…" when it is longer than ``limit``."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 3
+    return f"{text[:head]}…[{len(text) - limit:,} characters left out]…{text[len(text) - (limit - head):]}"
+
+
 class FactcheckError(Exception):
     """Root of the tool's errors: a code, a place, what is wrong, what to do."""
 
@@ -51,6 +63,9 @@ class FactcheckError(Exception):
 
     def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
                  column: int | None = None, hint: str | None = None, code: str | None = None):
+        message = elide(message)
+        if hint is not None:
+            hint = elide(hint)
         super().__init__(message)
         self.message = message
         self.path = path

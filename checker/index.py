@@ -8,6 +8,14 @@ engine fingerprint (package version, default date) are unchanged too.  Extractio
 interrupted run loses at most the chunk in flight.  At most two chunks per worker are in
 flight, so memory does not grow with the corpus.  The rule set travels to the workers by
 pickling (it is plain data), so any start method works.
+
+Files whose mtime is within RACY_NS of the moment they were read are stored as "racy"
+(mtime 0): a change in the same clock tick keeps size and mtime, so the next run re-hashes
+them instead of trusting the stat.  Workers are started with ``forkserver`` (``spawn``
+where there is none), never forked from a parent holding the archive open, and die with
+their parent: a watchdog thread polls the parent's pid, and on Linux the kernel sends
+SIGKILL when the parent dies (PR_SET_PDEATHSIG).  A file name that is not UTF-8 is stored
+in its display form (``\xff`` for the byte), and read by its real name.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ import hashlib
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -26,9 +36,11 @@ from typing import Callable, Iterator, Sequence
 from . import __version__
 from .archive import Archive, claim_row
 from .errors import FactcheckError, UsageError
-from .load import display_path_of, document_from_bytes, iter_paths, max_bytes_default, read_document
+from .display import display
+from .load import display_path_of, document_from_bytes, iter_paths, max_bytes_default, read_file_bytes
 from .pipeline import claims_for_document
 from .rules import RuleSet
+from .rules.patterns import take_notes
 
 
 def rules_version_of(ruleset: RuleSet, rule_paths: Sequence[str] | None = None) -> str:
@@ -70,15 +82,40 @@ class IndexStats:
     chars: int = 0  #: characters extracted
     seconds: float = 0.0
     problem_messages: list[str] = field(default_factory=list)
+    pattern_notes: list[str] = field(default_factory=list)  #: user patterns that timed out (workers' notes)
 
 
 @dataclass(frozen=True, slots=True)
 class _Task:
-    file: str  #: absolute path
+    file: str  #: absolute path as stored (display form when the name is not UTF-8)
     display: str  #: path as shown in reports
     size: int
     mtime_ns: int
     known_hash: str | None  #: the stored hash when only size/mtime changed (same rules)
+    real: str = ""  #: the absolute path to open (``file`` when empty)
+
+
+#: A file modified this close to the moment it was read may change again within the same
+#: mtime (coarse file-system clocks: 2 s on FAT, a tick elsewhere): stored as racy.
+RACY_NS = 2_000_000_000
+#: The mtime stored for a racy file: it matches no real mtime, so the next run re-hashes it.
+RACY_MTIME = 0
+#: Seconds between two looks of a worker's watchdog at its parent.
+WATCHDOG_SECONDS = 0.5
+
+
+def storable(path: str) -> str:
+    """``path`` as the archive (UTF-8 text) can hold it: each byte of a name that is not
+    UTF-8 as ``\\xff`` (its display form); any other path unchanged.  The same as
+    ``archive.lookup`` uses to leave the drafts out."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return display(path)
 
 
 # --- worker side (runs in the extraction processes) ---------------------------------------
@@ -87,30 +124,67 @@ _WORKER_RULESET: RuleSet | None = None
 _WORKER_DATE: _dt.date | None = None
 
 
-def _worker_init(ruleset, date) -> None:
+def _worker_init(ruleset, date, parent_pid: int | None = None) -> None:
     global _WORKER_RULESET, _WORKER_DATE
     # The parent handles Ctrl-C and stops the pool; a worker interrupted mid-chunk
     # would only add a second traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(parent_pid)
     _WORKER_RULESET = ruleset
     _WORKER_DATE = date
 
 
+def _die_with_parent(parent_pid: int | None) -> None:
+    """End this worker when the process that runs the index is gone (SIGKILL, a crash):
+    the kernel's parent-death signal where there is one, and a watchdog thread that polls
+    the parent pid (a worker of the forkserver is reparented when the chain above dies)."""
+    direct_parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != direct_parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCHDOG_SECONDS)
+            if os.getppid() != direct_parent or (parent_pid is not None and not _alive(parent_pid)):
+                os._exit(1)
+
+    threading.Thread(target=watch, name="factcheck-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _process_chunk(tasks: Sequence[_Task]) -> list[tuple]:
-    return [_process_file(task, _WORKER_RULESET, _WORKER_DATE) for task in tasks]
+    results = [_process_file(task, _WORKER_RULESET, _WORKER_DATE) for task in tasks]
+    return results + [("notes", None, "", take_notes())]  # what user patterns' budgets did in this worker
 
 
 def _process_file(task: _Task, ruleset, date) -> tuple:
     """("same", task, hash) | ("doc", task, hash, doc_date, mentions, chars, claim_rows)
     | ("problem", task, hash, message)."""
+    read_at = time.time_ns()
     try:
-        if task.size > max_bytes_default():
-            read_document(task.file, display_path=task.display, date=date)  # raises E205 without reading it all
-        data = Path(task.file).read_bytes()
+        # a regular file only (a FIFO or device is refused, never waited on), at most the limit
+        data = read_file_bytes(task.real or task.file, task.display, max_bytes_default())
     except FactcheckError as exc:
         return ("problem", task, "", _problem_text(exc))
-    except OSError as exc:
-        return ("problem", task, "", f"E201 cannot be read ({exc.strerror or exc})")
+    if task.mtime_ns >= read_at - RACY_NS:
+        task = _Task(task.file, task.display, task.size, RACY_MTIME, task.known_hash, task.real)
     digest = hashlib.sha256(data).hexdigest()
     if task.known_hash == digest:
         return ("same", task, digest)
@@ -143,7 +217,7 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
     known = archive.known_documents()
     tasks: list[_Task] = []
     renamed: list[tuple[str, int]] = []
-    for file, display, size, mtime_ns in files:
+    for file, display, size, mtime_ns, real in files:
         row = known.get(file)
         fresh_rules = row is not None and row[5] == version and row[6] == engine
         if fresh_rules and row[2] == size and row[3] == mtime_ns:
@@ -151,7 +225,7 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
             if row[1] != display:
                 renamed.append((display, row[0]))
             continue
-        tasks.append(_Task(file, display, size, mtime_ns, row[4] if fresh_rules else None))
+        tasks.append(_Task(file, display, size, mtime_ns, row[4] if fresh_rules else None, real))
 
     # Entries under the given paths whose file is no longer there.
     seen = {f[0] for f in files}
@@ -178,6 +252,9 @@ def _store(archive: Archive, results: list[tuple], version: str, engine: str, st
     touched: list[tuple[str, int, int, str]] = []
     for result in results:
         kind, task, digest = result[0], result[1], result[2]
+        if kind == "notes":
+            stats.pattern_notes.extend(result[3])
+            continue
         if kind == "same":
             # touched but not changed: remember the new mtime so the next run skips the read
             touched.append((task.file, task.size, task.mtime_ns, task.display))
@@ -209,17 +286,23 @@ def _problem_text(exc: FactcheckError) -> str:
 def _root_prefix(path: str) -> str:
     # abspath, not resolve(): a string operation, no system call per path component
     # (re-indexing 100,000 unchanged files is mostly this listing).
-    return os.path.abspath(path)
+    return storable(os.path.abspath(path))
 
 
 def _list_files(paths: Sequence[str], *, include=None, exclude=(),
-                missing: list[str] | None = None) -> list[tuple[str, str, int, int]]:
-    """(absolute path, display path, size, mtime_ns) of every article under paths, sorted.
-    Paths that do not exist are added to ``missing`` as messages."""
+                missing: list[str] | None = None) -> list[tuple[str, str, int, int, str]]:
+    """(stored absolute path, display path, size, mtime_ns, real absolute path) of every
+    article under paths, sorted.  Paths that do not exist, and what the walk could not
+    take, are added to ``missing`` as messages."""
     if any(p == "-" for p in paths):
         raise UsageError("'factcheck index' reads files, not standard input", hint="pass file or directory paths")
-    out: dict[str, tuple[str, str, int, int]] = {}
-    for p in iter_paths(list(paths), include=include, exclude=exclude):
+    out: dict[str, tuple[str, str, int, int, str]] = {}
+
+    def skipped(where: Path, message: str) -> None:
+        if missing is not None:
+            missing.append(f"{storable(display_path_of(where))}: E201 {message}")
+
+    for p in iter_paths(list(paths), include=include, exclude=exclude, skipped=skipped):
         p = Path(p)
         try:
             st = p.stat()
@@ -227,10 +310,11 @@ def _list_files(paths: Sequence[str], *, include=None, exclude=(),
             # A path named explicitly that is not there (or vanished since the listing):
             # reported, and its index entry (if any) removed as gone.
             if missing is not None:
-                missing.append(f"{display_path_of(p)}: E201 not found ({exc.strerror})")
+                missing.append(f"{storable(display_path_of(p))}: E201 not found ({exc.strerror})")
             continue
         absolute = os.path.abspath(p)
-        out[absolute] = (absolute, display_path_of(p), st.st_size, st.st_mtime_ns)
+        key = storable(absolute)
+        out[key] = (key, storable(display_path_of(p)), st.st_size, st.st_mtime_ns, absolute)
     return [out[k] for k in sorted(out)]
 
 
@@ -246,9 +330,11 @@ def _run_tasks(tasks: list[_Task], ruleset: RuleSet, date, jobs: int | None, chu
         for chunk in chunks:
             yield [_process_file(t, ruleset, date) for t in chunk]
         return
-    context = multiprocessing.get_context(start_method) if start_method else None
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(ruleset, date),
-                                   mp_context=context)
+    context = multiprocessing.get_context(start_method or default_start_method())
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["checker.index"])  # imported once, in the server
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                                   initargs=(ruleset, date, os.getpid()), mp_context=context)
     pending: set[Future] = set()
     queue = iter(chunks)
     try:
@@ -269,4 +355,11 @@ def _run_tasks(tasks: list[_Task], ruleset: RuleSet, date, jobs: int | None, chu
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["IndexStats", "engine_fingerprint", "index_paths", "rules_version_of"]
+def default_start_method() -> str:
+    """``forkserver`` where the platform has it, else ``spawn``: a worker never starts as a
+    fork of a parent that holds the archive, threads and pipes."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+__all__ = ["IndexStats", "default_start_method", "engine_fingerprint", "index_paths", "rules_version_of",
+           "storable"]

@@ -30,6 +30,7 @@ from .load import Source, coerce_date, document_from_source, document_from_text,
 from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
+from .rules.patterns import begin_document
 from .suppress import (SUPPRESSION_RULES, Suppression, apply_suppressions, check_ids, parse_suppressions,
                        per_file_suppressions, withdraw)
 
@@ -47,7 +48,9 @@ def extract_paths(paths: Sequence[str], *, date=None, stdin_filename: str | None
 
 
 def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention], list[Claim]]:
-    """Extract and attribute one document: its mentions and the claims the rules make of them."""
+    """Extract and attribute one document: its mentions and the claims the rules make of them.
+    User patterns start a fresh time budget for each document (``rules.patterns``)."""
+    begin_document(doc.path)
     mentions = extract(doc)
     return mentions, attribute(doc, mentions, ruleset)
 

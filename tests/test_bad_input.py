@@ -126,13 +126,14 @@ def test_unreadable_file(tmp_path):
 
 
 def test_run_goes_on_after_each_bad_file(tmp_path):
-    (tmp_path / "a-missing.md").symlink_to(tmp_path / "nowhere.md")  # broken link: skipped in a walk
+    (tmp_path / "a-missing.md").symlink_to(tmp_path / "nowhere.md")  # broken link: reported by the walk
     (tmp_path / "b-empty.md").write_bytes(b"")
     (tmp_path / "c-good.md").write_bytes(SEED_002.read_bytes())
     (tmp_path / "d-binary.txt").write_bytes(bytes(range(256)))
     items = list(load_documents([str(tmp_path), str(tmp_path / "x-missing.md")]))
     kinds = [(type(item).__name__, Path(item.path).name, getattr(item, "code", None)) for item in items]
-    assert kinds == [("LoadProblem", "b-empty.md", "E204"), ("Document", "c-good.md", None),
+    assert kinds == [("LoadProblem", "a-missing.md", "E201"),
+                     ("LoadProblem", "b-empty.md", "E204"), ("Document", "c-good.md", None),
                      ("LoadProblem", "d-binary.txt", "E203"), ("LoadProblem", "x-missing.md", "E201")]
 
 

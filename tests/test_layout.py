@@ -6,7 +6,7 @@
 Each module's imports are read with ``ast`` (function-local imports included) and
 resolved to the project's own modules; the test fails on an import circle between
 modules or an import that points up the flow.  What several stages share lives on the
-ground floor (model, errors, text, names, interval, amounts, resources).
+ground floor (model, errors, text, names, interval, amounts, resources, display).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 
 GROUND = {"checker", "checker.data", "checker.model", "checker.errors", "checker.text", "checker.names",
-          "checker.interval", "checker.amounts", "checker.resources"}
+          "checker.interval", "checker.amounts", "checker.resources", "checker.display"}
 
 #: Floors of the data flow, lowest first; a module may import its own floor's package and lower floors.
 FLOORS = [
@@ -97,17 +97,19 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
             if stage == "archive" and target not in ("checker.model", "checker.errors"):
                 out.append(f"{module}: archive/ imports only the model and the errors, not {target}")
             elif stage == "render" and to is not None:
-                out.append(f"{module}: render/ imports only model, amounts, interval and errors, not {target}")
+                out.append(f"{module}: render/ imports only model, amounts, interval, display and errors, not {target}")
             elif floor_of(to) > floor_of(stage):
                 out.append(f"{module} imports {target}, which comes later in the data flow (an upward import)")
         if stage == "archive":
             out += [f"{module}: archive/ imports only the model and the errors, not {t}" for t in sorted(targets)
                     if stage_of(t) is None and t not in ("checker.model", "checker.errors")]
         if stage == "render":
-            # interval: the charts draw each claim's interval by the one definition compare uses
-            out += [f"{module}: render/ imports only model, amounts, interval and errors, not {t}"
+            # interval: the charts draw each claim's interval by the one definition compare uses;
+            # display: the one display form of paths and text
+            out += [f"{module}: render/ imports only model, amounts, interval, display and errors, not {t}"
                     for t in sorted(targets) if stage_of(t) is None
-                    and t not in ("checker", "checker.model", "checker.amounts", "checker.interval", "checker.errors")]
+                    and t not in ("checker", "checker.model", "checker.amounts", "checker.interval", "checker.errors",
+                                  "checker.display")]
     return out
 
 

@@ -97,7 +97,7 @@ class ResultCache:
         return self._conn is not None
 
     def get(self, path: str, digest: str) -> Entry | None:
-        if self._conn is None:
+        if self._conn is None or not _encodable(path):
             return None
         try:
             row = self._conn.execute("SELECT hash, mentions, claims, findings, extra FROM entries "
@@ -129,6 +129,8 @@ class ResultCache:
                    None if entry.extra is None else json.dumps(entry.extra, ensure_ascii=False))
         except (TypeError, ValueError):  # something the cache cannot hold exactly: not cached
             return
+        if not all(_encodable(v) for v in row if isinstance(v, str)):  # a name that is not UTF-8: not cached
+            return
         self._pending.append(row)
 
     def close(self) -> None:
@@ -150,6 +152,15 @@ class ResultCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _encodable(text: str) -> bool:
+    """False for text SQLite cannot store (a file name that is not UTF-8, kept as surrogates)."""
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _connect(path: Path) -> sqlite3.Connection | None:

@@ -20,7 +20,7 @@ def archive_claims_for(draft_claims: Iterable[Claim], db_path: str | os.PathLike
     drafts (their files, and ``exclude_paths``) are left out so nothing counts twice."""
     claims = list(draft_claims)
     draft_paths = {c.path for c in claims} | {str(p) for p in exclude_paths}
-    excluded = {os.path.abspath(p) for p in draft_paths if p and p != "<stdin>"}
+    excluded = {_storable(os.path.abspath(p)) for p in draft_paths if p and p != "<stdin>"}
     with Archive.open(db_path) as archive:
         found = archive.claims_for_groups({(c.subject, c.metric) for c in claims}, exclude_files=excluded)
         rules = set(corpus_rules)
@@ -31,6 +31,15 @@ def archive_claims_for(draft_claims: Iterable[Claim], db_path: str | os.PathLike
             found = sorted([*found, *(c for c in extra if id(c) not in have)],
                            key=lambda c: (c.path, c.mention.start))
     return [c for c in found if c.path not in draft_paths]
+
+
+def _storable(path: str) -> str:
+    """A path as the index stores it (``checker.index.storable``): not-UTF-8 bytes as ``\\xff``."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def is_index_file(path: str | os.PathLike) -> bool:

@@ -13,6 +13,7 @@ import os
 import sys
 from typing import Sequence
 
+from ..display import display
 from ..errors import InputError, UsageError
 from ..load import display_path_of
 from ..model import Report, severity_rank
@@ -60,6 +61,32 @@ def exit_code_for(report: Report, fail_on: str, exit_zero: bool = False) -> int:
     return 0
 
 
+def say(message: str) -> None:
+    """One line on stderr, "factcheck: …", in display form: a file name or article text
+    with a newline, an ESC sequence or undecodable bytes cannot start a line of its own
+    (a GitHub workflow command) or act on the terminal."""
+    print(f"factcheck: {display(message)}", file=sys.stderr)
+
+
+def configured(explicit: str | None):
+    """The configuration for a command (``config.resolve_config``), its warnings said on stderr."""
+    from ..config import resolve_config
+
+    config = resolve_config(explicit)
+    for warning in config.warnings:
+        say(warning)
+    return config
+
+
+def report_pattern_notes(extra: Sequence[str] = ()) -> None:
+    """Each user pattern that timed out (once, with its rule file and line), and each
+    time budget that ran out; ``extra`` are such notes from worker processes."""
+    from ..rules.patterns import take_notes
+
+    for note in [*take_notes(), *extra]:
+        say(note)
+
+
 def explicit_paths(args) -> set[str]:
     """The display paths of the files named on the command line (not directories): a
     problem with one of them fails the run (exit 2), one found in a directory walk does not."""
@@ -77,7 +104,7 @@ def report_problems(report: Report, explicit: set[str] | None = None) -> bool:
     all could be read there is nothing to report: E206.  True when a file named explicitly
     (in ``explicit``) could not be read: the caller still writes its output, then exits 2."""
     for problem in report.problems:
-        print(f"factcheck: {problem.path}: {problem.code} {problem.message}", file=sys.stderr)
+        say(f"{problem.path}: {problem.code} {problem.message}")
     if not report.documents and report.problems:
         raise InputError("no readable input among the paths given", code="E206",
                          hint="check the paths and their encodings (messages above)")
@@ -116,4 +143,5 @@ def require_paths(args, what: str) -> None:
 
 
 __all__ = ["ALL_FORMATS", "FAIL_ON", "FORMATS_CHECK", "FORMATS_EXTRACT", "check_stdin_filename", "choose_format",
-           "exit_code_for", "explicit_paths", "report_problems", "require_paths", "rule_tolerances", "split_ids"]
+           "configured", "exit_code_for", "explicit_paths", "report_pattern_notes", "report_problems", "require_paths",
+           "rule_tolerances", "say", "split_ids"]

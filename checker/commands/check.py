@@ -14,17 +14,16 @@ import sys
 
 from .. import pipeline
 from ..archive import is_index_file
-from ..config import resolve_config
 from ..render import render_report, write_output, write_report
-from . import (builtin_choice, check_stdin_filename, choose_format, exit_code_for, explicit_paths, report_problems,
-               require_paths, split_ids)
+from . import (builtin_choice, check_stdin_filename, choose_format, configured, exit_code_for, explicit_paths,
+               report_pattern_notes, report_problems, require_paths, split_ids)
 from .progress import CheckProgress
 from .settings import show_settings, statistics_text
 
 
 def run(args) -> int:
     check_stdin_filename(args)
-    config = resolve_config(args.config)
+    config = configured(args.config)
     select, ignore = split_ids(args.select), split_ids(args.ignore)
     fmt = choose_format(args.format or config.format, args.output)
     if args.show_settings:
@@ -39,6 +38,7 @@ def run(args) -> int:
                                 force_exclude=args.force_exclude, select=select, ignore=ignore,
                                 cache_dir=None if args.no_cache else pipeline.default_cache_dir(),
                                 progress=tick)
+    report_pattern_notes()
     named_unreadable = report_problems(report, explicit_paths(args))
     if args.quiet:
         pass

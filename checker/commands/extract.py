@@ -13,9 +13,8 @@ import sys
 
 from .. import pipeline
 from ..errors import InputError, UsageError
-from ..config import resolve_config
 from ..render import render_mentions, write_output
-from . import FORMATS_EXTRACT, check_stdin_filename, choose_format, explicit_paths
+from . import FORMATS_EXTRACT, check_stdin_filename, choose_format, configured, explicit_paths, say
 
 
 def run(args) -> int:
@@ -23,7 +22,7 @@ def run(args) -> int:
     if not args.paths:
         raise UsageError("no PATH given", hint="name articles or directories, or '-' for standard input")
     fmt = choose_format(args.format, args.output, FORMATS_EXTRACT)
-    config = resolve_config(args.config)
+    config = configured(args.config)
     items = []
     explicit = explicit_paths(args)
     named_unreadable = False
@@ -33,7 +32,7 @@ def run(args) -> int:
         if isinstance(item, tuple):
             items.append(item)
         else:  # a LoadProblem: say so and go on with the others
-            print(f"factcheck: {item.path}: {item.code} {item.message}", file=sys.stderr)
+            say(f"{item.path}: {item.code} {item.message}")
             named_unreadable |= item.path in explicit
     if not items:
         raise InputError("no readable input among the paths given", code="E206",

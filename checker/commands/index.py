@@ -8,15 +8,12 @@ the same rules made of the archive.
 
 from __future__ import annotations
 
-import sys
-
 from ..archive import Archive, default_db_path
-from ..config import resolve_config
 from ..errors import UsageError
 from ..index import index_paths
 from ..load import coerce_date
 from ..pipeline import resolve_rules
-from . import builtin_choice
+from . import builtin_choice, configured, report_pattern_notes, say
 from .progress import index_progress, stderr_is_terminal
 
 
@@ -26,7 +23,7 @@ def run(args) -> int:
     date = coerce_date(args.date)
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"bad --jobs value {args.jobs}", hint="give a number of processes of at least 1")
-    config = resolve_config(args.config)
+    config = configured(args.config)
     ruleset = resolve_rules(args.rules, config, builtin=builtin_choice(args))
     db = args.db or str(default_db_path())
     show_progress = not args.no_progress and stderr_is_terminal()
@@ -35,9 +32,10 @@ def run(args) -> int:
                             include=list(config.include) or None, exclude=tuple(config.exclude))
         counts = archive.counts()
     for message in stats.problem_messages:
-        print(f"factcheck: {message}", file=sys.stderr)
+        say(message)
+    report_pattern_notes(stats.pattern_notes)
     rate = stats.indexed / stats.seconds if stats.seconds else 0.0
-    print(f"factcheck: indexed {stats.indexed} file(s) ({stats.claims} claims, {rate:.0f} files/s), "
+    say(f"indexed {stats.indexed} file(s) ({stats.claims} claims, {rate:.0f} files/s), "
           f"{stats.unchanged} unchanged, {stats.removed} removed, {stats.problems} unreadable; "
-          f"{counts['documents']} documents and {counts['claims']} claims in {db}", file=sys.stderr)
+          f"{counts['documents']} documents and {counts['claims']} claims in {db}")
     return 0

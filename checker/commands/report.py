@@ -21,13 +21,12 @@ import sys
 from pathlib import Path
 
 from .. import pipeline
-from ..config import resolve_config
 from ..errors import FactcheckError, UsageError
 from ..model import Report
 from ..render import write_atomic, write_report
 from ..render.markdown import chart_files, render_text
-from . import (builtin_choice, check_stdin_filename, exit_code_for, explicit_paths, report_problems, require_paths,
-               rule_tolerances, split_ids)
+from . import (builtin_choice, check_stdin_filename, configured, exit_code_for, explicit_paths, report_pattern_notes,
+               report_problems, require_paths, rule_tolerances, say, split_ids)
 from .progress import CheckProgress
 
 FORMATS_REPORT = ("markdown", "html")
@@ -90,7 +89,7 @@ def write_markdown(report: Report, output: str, tolerances) -> None:
 
 def run(args) -> int:
     check_stdin_filename(args)
-    config = resolve_config(args.config)
+    config = configured(args.config)
     if args.show_settings:
         from .settings import show_settings
 
@@ -104,6 +103,7 @@ def run(args) -> int:
     fmt = report_format(getattr(args, "format", None), args.output)
     ruleset = pipeline.resolve_rules(args.rules, config, builtin=builtin_choice(args))
     report = build_report(args, config, ruleset)
+    report_pattern_notes()
     named_unreadable = report_problems(report, explicit_paths(args))
     tolerances = rule_tolerances(ruleset)
     if fmt == "html" or args.output == "-":
@@ -112,7 +112,7 @@ def run(args) -> int:
         write_markdown(report, args.output, tolerances)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts().items() if n)
     where = "standard output" if args.output == "-" else args.output
-    print(f"factcheck: wrote {where} ({report.documents} articles; {counts or 'no findings'})", file=sys.stderr)
+    say(f"wrote {where} ({report.documents} articles; {counts or 'no findings'})")
     if named_unreadable:
         return 2
     return exit_code_for(report, config.fail_on or "error")

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import sys
 
-from ..config import resolve_config
 from ..errors import UsageError
 from ..pipeline import resolve_rules, run_examples
 from ..rules import ORIGIN_SHIPPED, RuleSet
-from . import builtin_choice
+from ..display import display
+from . import builtin_choice, configured, say
 
 
 def run(args) -> int:
-    config = resolve_config(getattr(args, "config", None))
+    config = configured(getattr(args, "config", None))
     ruleset = resolve_rules(args.rules, config, builtin=builtin_choice(args))
     if args.action == "list":
         _list(ruleset, sys.stdout)
@@ -37,7 +37,7 @@ def _suggest(args, ruleset: RuleSet, config) -> int:
     suggestions, documents = suggest_rules(args.paths, ruleset, min_articles=args.min_articles,
                                            include=list(config.include) or None, exclude=tuple(config.exclude))
     sys.stdout.write(render_suggestions(suggestions[:args.top] if args.top else suggestions, documents=documents))
-    print(f"factcheck: {len(suggestions)} draft rules from {documents} documents", file=sys.stderr)
+    say(f"{len(suggestions)} draft rules from {documents} documents")
     return 0
 
 
@@ -51,22 +51,27 @@ def _origin(thing) -> str:
     return text
 
 
+def _line(out, text: str, *, blank: bool = False) -> None:
+    """One line of the listing, in display form (names come from rule files)."""
+    out.write(("\n" if blank else "") + display(text) + "\n")
+
+
 def _list(ruleset: RuleSet, out) -> None:
-    out.write(f"rule files ({len(ruleset.files)}), version {ruleset.version}:\n")
+    _line(out, f"rule files ({len(ruleset.files)}), version {ruleset.version}:")
     for path in ruleset.files:
-        out.write(f"  {path}\n")
-    out.write(f"\nentities ({len(ruleset.entities)}):\n")
+        _line(out, f"  {path}")
+    _line(out, f"entities ({len(ruleset.entities)}):", blank=True)
     for ent in ruleset.entities.values():
         fuzzy = "  [fuzzy]" if ent.fuzzy else ""
         kind = f" ({ent.kind})" if ent.kind else ""
-        out.write(f"  {ent.id}{kind}: {', '.join(ent.names)}{fuzzy}  [{_origin(ent)}]\n")
+        _line(out, f"  {ent.id}{kind}: {', '.join(ent.names)}{fuzzy}  [{_origin(ent)}]")
     if ruleset.qualifiers:
-        out.write(f"\nqualifiers ({len(ruleset.qualifiers)}):\n")
+        _line(out, f"qualifiers ({len(ruleset.qualifiers)}):", blank=True)
         for q in ruleset.qualifiers.values():
             values = [v for v, _ in q.values] + [ruleset.entities[e].names[0] for e in q.entities]
             default = f" (default {q.default})" if q.default else ""
-            out.write(f"  {q.name}: {', '.join(values)}{default}  [{_origin(q)}]\n")
-    out.write(f"\nclaim rules ({len(ruleset.rules)}):\n")
+            _line(out, f"  {q.name}: {', '.join(values)}{default}  [{_origin(q)}]")
+    _line(out, f"claim rules ({len(ruleset.rules)}):", blank=True)
     for r in ruleset.rules:
         parts = [f"subject {'/'.join(r.subjects)}{' (optional)' if r.subject_optional else ''}"
                  f"{' (each)' if r.subject_each else ''}",
@@ -81,21 +86,23 @@ def _list(ruleset: RuleSet, out) -> None:
         if r.priority:
             parts.append(f"priority {r.priority}")
         parts.append(f"{len(r.examples)} examples")
-        out.write(f"  {r.id}: {r.label}\n    {'; '.join(parts)}\n    from {_origin(r)}\n")
+        _line(out, f"  {r.id}: {r.label}")
+        _line(out, f"    {'; '.join(parts)}")
+        _line(out, f"    from {_origin(r)}")
     if ruleset.disabled:
-        out.write(f"\ndisabled ({len(ruleset.disabled)}): {', '.join(ruleset.disabled)}\n")
+        _line(out, f"disabled ({len(ruleset.disabled)}): {', '.join(ruleset.disabled)}", blank=True)
     if ruleset.checks:
-        out.write(f"\narithmetic checks ({len(ruleset.checks)}):\n")
+        _line(out, f"arithmetic checks ({len(ruleset.checks)}):", blank=True)
         for c in ruleset.checks:
-            out.write(f"  {c.id}\n")
+            _line(out, f"  {c.id}")
 
 
 def _test(ruleset: RuleSet) -> int:
     results = run_examples(ruleset)
     failed = [r for r in results if not r.passed]
     for r in failed:
-        print(f"{r.example.path}:{r.example.line}: E310 example of {r.rule.id} failed: {r.problem}",
+        print(display(f"{r.example.path}:{r.example.line}: E310 example of {r.rule.id} failed: {r.problem}"),
               file=sys.stderr)
-    print(f"factcheck: {len(results) - len(failed)} of {len(results)} rule examples pass"
-          f"{'' if not failed else f'; {len(failed)} failed'}", file=sys.stderr)
+    say(f"{len(results) - len(failed)} of {len(results)} rule examples pass"
+          f"{'' if not failed else f'; {len(failed)} failed'}")
     return 2 if failed else 0

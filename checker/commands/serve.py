@@ -15,7 +15,7 @@ from .. import pipeline
 from ..archive import Archive, default_db_path
 from ..config import resolve_config
 from ..errors import UsageError
-from . import builtin_choice, rule_tolerances
+from . import builtin_choice, rule_tolerances, say
 from .review import Reviewer, make_server
 
 
@@ -41,8 +41,8 @@ def run(args) -> int:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}",
                          hint="choose another --port (0 picks a free one)", code="E207") from exc
     host, port = server.server_address[:2]
-    print(f"factcheck: serving the pre-publish check at http://{host}:{port}/ (archive: {label}); Ctrl-C stops",
-          file=sys.stderr, flush=True)
+    say(f"serving the pre-publish check at http://{host}:{port}/ (archive: {label}); Ctrl-C stops")
+    sys.stderr.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -28,7 +28,7 @@ import sys
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from ..errors import InputError
+from ..errors import InputError, UsageError
 from ..model import Document, LoadProblem, line_starts_of
 from ..text import fold_fullwidth, normalize, to_mainland_terms, to_simplified
 from .dates import coerce_date, date_line, filename_date, front_matter_date, parse_date, url_date
@@ -102,15 +102,72 @@ def _changed_share(text: str, simplified: str) -> float:
     return changed / han
 
 
+#: FACTCHECK_MAX_FILE_MB may not raise the limit above this (a read holds the whole file).
+MAX_LIMIT_MB = 4096
+
+
 def max_bytes_default() -> int:
-    """MAX_BYTES, or FACTCHECK_MAX_FILE_MB megabytes when that is set to a number."""
+    """MAX_BYTES, or FACTCHECK_MAX_FILE_MB megabytes when that is set.  A value that is not
+    a positive number of at most MAX_LIMIT_MB (``inf``, ``nan``, ``-1``, ``lots``) is a
+    usage error (E207), never silently ignored."""
     value = os.environ.get("FACTCHECK_MAX_FILE_MB")
-    if value:
-        try:
-            return int(float(value) * 1024 * 1024)
-        except ValueError:
-            pass
-    return MAX_BYTES
+    if not value or not value.strip():
+        return MAX_BYTES
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = float("nan")
+    if not (0 < megabytes <= MAX_LIMIT_MB):  # also false for nan
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise UsageError(f"bad FACTCHECK_MAX_FILE_MB value {shown!r}",
+                         hint=f"set it to a number of megabytes above 0 and at most {MAX_LIMIT_MB}, e.g. 100")
+    return max(1, int(megabytes * 1024 * 1024))
+
+
+def read_file_bytes(path: str | os.PathLike, shown: str, limit: int) -> bytes:
+    """The bytes of a regular file, at most ``limit`` (E205 beyond).  A FIFO, socket or device
+    is refused (E201) without waiting on it: the file is opened non-blocking and checked with
+    fstat, so a name swapped for a FIFO between listing and reading cannot hang the run."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError("not found", path=shown, hint="check the path (it is relative to the current directory)",
+                         code="E201") from None
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)", path=shown,
+                         hint="check the file's permissions (chmod +r)", code="E201") from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=shown,
+                         hint="give the directory itself as a PATH to read the articles in it", code="E201") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot be read ({getattr(exc, 'strerror', None) or exc})", path=shown,
+                         hint="check that it is a readable file", code="E201") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, not a file", path=shown,
+                             hint="give the directory itself as a PATH to read the articles in it", code="E201")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("is not a regular file (a FIFO, socket or device)", path=shown,
+                             hint="name article files; to read a stream, pipe it to '-'", code="E201")
+        if info.st_size > limit:
+            raise _too_large(shown, info.st_size, limit)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror or exc})", path=shown,
+                         hint="check that it is a readable file", code="E201") from None
+    finally:
+        os.close(fd)
+    if total > limit:
+        raise _too_large(shown, None, limit)
+    return b"".join(chunks)
 
 
 def _too_large(path: str, size: int | None, limit: int) -> InputError:
@@ -142,30 +199,7 @@ def read_bytes(path: str | os.PathLike, *, display_path: str | None = None, max_
     or unreadable), E205 too large."""
     shown = display_path or display_path_of(path)
     limit = max_bytes_default() if max_bytes is None else max_bytes
-    try:
-        info = os.stat(path)
-        if stat.S_ISDIR(info.st_mode):
-            raise InputError("is a directory, not a file", path=shown,
-                             hint="give the directory itself as a PATH to read the articles in it", code="E201")
-        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-            raise _too_large(shown, info.st_size, limit)
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError("not found", path=shown, hint="check the path (it is relative to the current directory)",
-                         code="E201") from None
-    except PermissionError:
-        raise InputError("cannot be read (permission denied)", path=shown,
-                         hint="check the file's permissions (chmod +r)", code="E201") from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=shown,
-                         hint="give the directory itself as a PATH to read the articles in it", code="E201") from None
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror or exc})", path=shown,
-                         hint="check that it is a readable file", code="E201") from None
-    if len(data) > limit:
-        raise _too_large(shown, None, limit)
-    return data
+    return read_file_bytes(path, shown, limit)
 
 
 def read_document(path: str | os.PathLike, *, display_path: str | None = None, date=None,
@@ -193,8 +227,12 @@ def load_sources(paths: Iterable[str | os.PathLike], *, stdin_filename: str | No
     be read; ``document_from_source`` makes the Document.  '-' reads standard input, shown as
     ``stdin_filename`` or "<stdin>"."""
     limit = max_bytes_default() if max_bytes is None else max_bytes
+    skipped: list[tuple] = []
     for path in iter_paths(paths, include=include, exclude=exclude, exclude_root=exclude_root,
-                           force_exclude=force_exclude):
+                           force_exclude=force_exclude, skipped=lambda p, message: skipped.append((p, message))):
+        while skipped:  # what the walk could not take, in the order it met it
+            where, message = skipped.pop(0)
+            yield LoadProblem(path=display_path_of(where), code="E201", message=message)
         if os.fspath(path) == "-":
             shown = stdin_filename or "<stdin>"
             try:
@@ -207,6 +245,8 @@ def load_sources(paths: Iterable[str | os.PathLike], *, stdin_filename: str | No
             yield Source(shown, read_bytes(path, display_path=shown, max_bytes=limit))
         except InputError as exc:
             yield _problem(exc, shown)
+    for where, message in skipped:
+        yield LoadProblem(path=display_path_of(where), code="E201", message=message)
 
 
 def document_from_source(source: Source, *, date=None, max_bytes: int | None = None) -> Document | LoadProblem:
@@ -252,5 +292,5 @@ def _problem(exc: InputError, shown: str) -> LoadProblem:
 __all__ = [
     "DEFAULT_INCLUDE", "MAX_BYTES", "Source", "coerce_date", "document_from_source", "load_sources", "read_bytes", "decode_bytes", "display_path_of", "document_from_bytes",
     "document_from_text", "encoding_score", "filename_date", "fold_fullwidth", "iter_paths", "load_documents",
-    "normalize", "parse_date", "read_document", "to_simplified",
+    "max_bytes_default", "normalize", "parse_date", "read_document", "read_file_bytes", "to_simplified",
 ]

@@ -121,7 +121,10 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
             if exc.start > furthest[0]:
                 furthest = (exc.start, codec.upper())
     if decoded:
-        codec, text = max(decoded, key=lambda item: encoding_score(item[1]))  # max keeps the first of ties
+        scored = [(encoding_score(text), codec, text) for codec, text in decoded]
+        score, codec, text = max(scored, key=lambda item: item[0])  # max keeps the first of ties
+        if score < CLEAN_SCORE:
+            _refuse_mixed(data, path)
         return text, codec
     quoted, out = _shell_quote(path), _shell_quote(path + ".utf8")
     good = data[:utf8_error.start]
@@ -137,6 +140,45 @@ def _decode(data: bytes, path: str) -> tuple[str, str]:
         "E202", "cannot be decoded as UTF-8, GB18030 or Big5",
         f"find its encoding (file -i {quoted}) and convert it to UTF-8, e.g. "
         f"iconv -f {furthest[1] if furthest[1] != 'UTF-8' else 'BIG5'} -t UTF-8 {quoted} > {out}")
+
+
+#: A legacy decoding scoring below this is looked at line by line for mixed encodings.
+CLEAN_SCORE = 0.9
+#: Han characters a line needs before its encoding is judged on its own.
+MIN_LINE_HAN = 4
+
+
+def _refuse_mixed(data: bytes, path: str) -> None:
+    """E202 when some lines are clearly GBK/GB18030 and others clearly Big5: no single
+    decoding reads the file, and either one would turn half of it into mojibake."""
+    kinds: dict[str, list[int]] = {}
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        best = None
+        for codec, name in (("gb18030", "GBK"), ("big5hkscs", "Big5")):
+            try:
+                line = raw.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(_HAN_BASIC.findall(line)) < MIN_LINE_HAN:
+                best = None
+                break
+            score = encoding_score(line)
+            if score >= CLEAN_SCORE and (best is None or score > best[0]):
+                best = (score, name)
+        if best:
+            kinds.setdefault(best[1], []).append(number)
+    if len(kinds) < 2:
+        return
+    parts = "; ".join(f"{name} on line{'s' if len(lines) > 1 else ''} {_line_list(lines)}"
+                      for name, lines in sorted(kinds.items()))
+    raise _DecodeFailure(
+        "E202", f"mixes encodings ({parts}): no one decoding reads it",
+        f"convert each part to UTF-8 (iconv -f GBK -t UTF-8, iconv -f BIG5 -t UTF-8) and join them")
+
+
+def _line_list(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:5]))
+    return shown + (f" and {len(lines) - 5} more" if len(lines) > 5 else "")
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterable, Iterator
+import stat
+from typing import Callable, Iterable, Iterator
+
+#: ``skipped(path, message)``: told of each entry a walk cannot take (an unreadable
+#: directory, a path too long, a symbolic link loop, a FIFO named like an article).
+Skipped = Callable[[Path, str], None]
 
 #: What a directory walk takes when no include globs are given.
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.txt")
@@ -79,7 +84,7 @@ def _outer_ignores(root: Path) -> _Ignores:
 
 def iter_paths(paths: Iterable[str | os.PathLike], *, include: Iterable[str] | None = None,
                exclude: Iterable[str] = (), exclude_root: str | os.PathLike | None = None,
-               force_exclude: bool = False) -> Iterator[Path]:
+               force_exclude: bool = False, skipped: Skipped | None = None) -> Iterator[Path]:
     """The files to read, in order.  A directory is walked recursively in sorted order,
     honouring .gitignore files and skipping hidden entries (.git, .venv …); it yields
     the files matching ``include`` (default *.md, *.markdown, *.txt) and not ``exclude``.
@@ -89,7 +94,8 @@ def iter_paths(paths: Iterable[str | os.PathLike], *, include: Iterable[str] | N
     relative to the directory walked.  Anything else (a file named explicitly whatever its
     suffix, '-', a path that does not exist) is yielded as given, once; with
     ``force_exclude`` a file named explicitly is left out too when ``exclude`` matches it
-    (pre-commit names each staged file)."""
+    (pre-commit names each staged file).  What a walk cannot take is told to ``skipped``
+    (path, message), never dropped in silence."""
     include_spec = _spec(DEFAULT_INCLUDE if include is None else include)
     exclude = list(exclude)
     exclude_spec = _spec(exclude)
@@ -97,8 +103,8 @@ def iter_paths(paths: Iterable[str | os.PathLike], *, include: Iterable[str] | N
     seen: set[str] = set()
     for given in paths:
         path = Path(given)
-        if os.fspath(given) != "-" and path.is_dir():
-            found = sorted(_walk(path, include_spec, exclude_spec, root),
+        if os.fspath(given) != "-" and _is_dir(path):
+            found = sorted(_walk(path, include_spec, exclude_spec, root, skipped or _ignore),
                            key=lambda p: p.relative_to(path).as_posix())
         elif force_exclude and exclude and os.fspath(given) != "-" and _excluded(path, path.parent, root,
                                                                                  exclude_spec, False):
@@ -132,15 +138,28 @@ def _excluded(path: Path, walk_root: Path, root: Path | None, exclude_spec, is_d
     return bool(exclude_spec.match_file(rel + "/" if is_dir else rel))
 
 
-def _walk(root: Path, include_spec, exclude_spec, exclude_root: Path | None = None) -> Iterator[Path]:
+def _ignore(path: Path, message: str) -> None:
+    pass
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _walk(root: Path, include_spec, exclude_spec, exclude_root: Path | None = None,
+          skipped: Skipped = _ignore) -> Iterator[Path]:
     ignores = _outer_ignores(root).entering(root)
     pending = [(root, ignores)]
     while pending:
         directory, ignores = pending.pop()
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        except OSError:
-            continue  # unreadable directory: nothing to take from it
+        except OSError as exc:
+            skipped(directory, f"directory cannot be read ({exc.strerror or exc}); its files were not read")
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -149,7 +168,19 @@ def _walk(root: Path, include_spec, exclude_spec, exclude_root: Path | None = No
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
                 is_file = entry.is_file()
-            except OSError:
+                if not is_dir and not is_file:
+                    mode = entry.stat().st_mode  # follows a link: ELOOP, ENOENT for a loop or a dangling link
+            except OSError as exc:
+                if include_spec.match_file(rel) and not _excluded(path, root, exclude_root, exclude_spec, False):
+                    what = ("is a symbolic link loop or points nowhere" if entry.is_symlink()
+                            else "cannot be examined")
+                    skipped(path, f"{what} ({exc.strerror or exc}); not read")
+                continue
+            if not is_dir and not is_file:
+                if (not stat.S_ISDIR(mode) and include_spec.match_file(rel)
+                        and not _excluded(path, root, exclude_root, exclude_spec, False)
+                        and not ignores.ignored(path, False)):
+                    skipped(path, "is not a regular file (a FIFO, socket or device); not read")
                 continue
             if is_dir:
                 if ignores.ignored(path, True) or _excluded(path, root, exclude_root, exclude_spec, True):

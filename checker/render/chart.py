@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Mapping, Sequence
 
 from ..amounts import amount_text, interval_text, number_text, unit_suffix
+from ..display import display
 from ..interval import INF, Interval, interval
 from ..model import Claim, Finding, Quantity
 
@@ -202,7 +203,9 @@ class Scale:
 
 
 def xml(text: str) -> str:
-    """Text made inert inside SVG/HTML text and attribute values."""
+    """Text made inert inside SVG/HTML text and attribute values; control, bidi and
+    undecodable characters (which XML cannot hold) in display form."""
+    text = display(text, keep="\n\r\t")
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
             .replace("'", "&#39;"))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..amounts import decimal_text
+from ..display import json_string
 from ..errors import FactcheckError
 from ..model import KINDS, Claim, Finding, Location, Report
 
@@ -153,8 +154,10 @@ def json_dumps(obj, indent: int = 2) -> str:
 def _dump(obj, out: list[str], indent: int, level: int) -> None:
     if isinstance(obj, Decimal):
         out.append(decimal_text(obj))
-    elif obj is None or isinstance(obj, (bool, int, str)):
-        out.append(json.dumps(obj, ensure_ascii=False))
+    elif isinstance(obj, str):
+        out.append(json_string(obj))  # exact, with no raw control, bidi or surrogate character
+    elif obj is None or isinstance(obj, (bool, int)):
+        out.append(json.dumps(obj))
     elif isinstance(obj, dict):
         if not obj:
             out.append("{}")
@@ -162,7 +165,7 @@ def _dump(obj, out: list[str], indent: int, level: int) -> None:
         pad, inner = "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
         out.append("{")
         for i, (key, value) in enumerate(obj.items()):
-            out.append(("," if i else "") + inner + json.dumps(str(key), ensure_ascii=False) + ": ")
+            out.append(("," if i else "") + inner + json_string(str(key)) + ": ")
             _dump(value, out, indent, level + 1)
         out.append(pad + "}")
     elif isinstance(obj, (list, tuple)):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..display import github_data, github_property
 from ..model import Claim, Report
 from .common import place, side_text, sides, visible_findings
 
@@ -21,13 +22,13 @@ MAX_OTHERS = 10
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (after ``::``)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (after ``::``); other control characters in display form."""
+    return github_data(text)
 
 
 def escape_property(text: str) -> str:
     """Escape a property value (``file=…``, ``title=…``)."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return github_property(text)
 
 
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:

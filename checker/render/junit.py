@@ -15,6 +15,7 @@ import re
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
+from ..display import display
 from ..model import Report
 from .common import place, sides, visible_findings
 
@@ -23,11 +24,12 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+    # control, bidi and undecodable characters in display form (XML cannot hold most of them)
+    return escape(_NOT_XML.sub("", display(value, keep="\n\r\t")))
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", value), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
+    return quoteattr(_NOT_XML.sub("", display(value, keep="\n\r\t")), {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:

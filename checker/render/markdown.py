@@ -17,38 +17,28 @@ tables, ``<``, ``&``, emphasis characters); the number in a quote is marked with
 
 from __future__ import annotations
 
-import re
 from typing import Mapping, TextIO
 from urllib.parse import quote
 
 from ..amounts import value_text
+from ..display import display, markdown as _markdown
 from ..model import Claim, Finding, Report
 from . import chart
 from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text,
                      same_sentence, side_sentence, side_text, sorted_claims, sorted_locations,
                      visible_findings)
 
-#: Characters that Markdown (CommonMark, GitHub) would read as syntax inside inline text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|~>])")
-#: Any run of whitespace, line breaks included: a table cell is one line.
-_WHITESPACE = re.compile(r"\s+")
-
 TITLE = "Fact-consistency report"
 
 
 def escape(text: str, *, strip: bool = True) -> str:
-    """Article text made inert for Markdown and HTML, on one line."""
-    text = _WHITESPACE.sub(" ", text)
-    if strip:
-        text = text.strip()
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\\>", "&gt;")
+    """Article text made inert for Markdown and HTML, on one line (``checker.display.markdown``)."""
+    return _markdown(text, strip=strip)
 
 
 def code(text: str) -> str:
     """An identifier (rule id) as inline code; backticks cannot occur in ids, but be safe."""
-    return "`" + text.replace("`", "'") + "`"
+    return "`" + display(text).replace("`", "'") + "`"
 
 
 def quote_cell(side, finding: Finding | None = None) -> str:
@@ -95,7 +85,9 @@ def _disputed_section(n: int, finding: Finding, chart_link: str | None = None) -
     lines = [f"### {n}. {kind.capitalize()}: {escape(heading(finding))}", "",
              f"Rule {code(finding.rule)} · severity **{finding.severity}**", ""]
     if chart_link:
-        lines += [f"![Interval chart of every article's value]({quote(chart_link)})", ""]
+        # a name that is not UTF-8 keeps its bytes, percent-encoded
+        target = quote(chart_link.encode("utf-8", "surrogateescape"))
+        lines += [f"![Interval chart of every article's value]({target})", ""]
     if finding.claims:
         lines += _claims_table(finding) + [""]
     if finding.locations:

@@ -14,6 +14,7 @@ import os
 from typing import IO, Iterable, Sequence
 
 from ..amounts import value_text
+from ..display import display, terminal
 from ..model import Document, Mention
 from .common import json_dumps
 
@@ -48,31 +49,32 @@ def plain_lines(items: Iterable[tuple[Document, list[Mention]]]) -> Iterable[str
         for m in mentions:
             q = m.quantity
             extra = f", {q.classifier}" if q.classifier else ""
-            yield f"{doc.path}:{m.line}:{m.col}: {m.text} -> {value_text(q)} ({q.bound}, {q.unit}{extra})"
+            yield display(f"{doc.path}:{m.line}:{m.col}: {m.text} -> {value_text(q)} ({q.bound}, {q.unit}{extra})")
 
 
 def _render_rich(items, out: IO[str], color: bool | None) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     if color is None:
         color = hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
     console = Console(file=out, color_system="auto" if color else None, highlight=False,
-                      force_terminal=bool(color), soft_wrap=False)
+                      force_terminal=bool(color), soft_wrap=False, markup=False, emoji=False)
     from rich import box
     from rich.cells import cell_len
 
     table = Table(show_header=True, header_style="bold", show_lines=False, box=box.SIMPLE_HEAD, show_edge=False)
     # The values are what the table is for: they never wrap or get cut; the path column folds
     # when the terminal is narrow (a long path is still whole, on two lines).
-    rows = [(f"{doc.path}:{m.line}:{m.col}", m) for doc, mentions in items for m in mentions]
+    rows = [(display(f"{doc.path}:{m.line}:{m.col}"), m) for doc, mentions in items for m in mentions]
     longest = max((len(where) for where, _ in rows), default=5)
     width = console.width
     fixed = {"value": max((cell_len(value_text(m.quantity)) for _, m in rows), default=5),
              "bound": 6, "unit": max((cell_len(m.quantity.unit + (f" ({m.quantity.classifier})"
                                                                   if m.quantity.classifier else ""))
                                        for _, m in rows), default=4)}
-    written = max((cell_len(m.text) for _, m in rows), default=10)
+    written = max((cell_len(terminal(m.text)) for _, m in rows), default=10)
     room = max(width - sum(fixed.values()) - 2 * 5 - 1, 16)  # the cells' padding
     where_width = min(longest, max(room - min(written, room // 2), room // 2))
     table.add_column("where", overflow="fold", width=where_width)
@@ -84,7 +86,8 @@ def _render_rich(items, out: IO[str], color: bool | None) -> None:
     for where, m in rows:
         q = m.quantity
         unit = q.unit + (f" ({q.classifier})" if q.classifier else "")
-        table.add_row(where, m.text, value_text(q), q.bound, unit)
+        # cells are Text, never parsed as console markup ("[/]" in a path is text)
+        table.add_row(Text(where), Text(terminal(m.text)), Text(value_text(q)), Text(q.bound), Text(unit))
         count += 1
     console.print(table)
     console.print(f"{count} quantities in {len(items)} file(s)")

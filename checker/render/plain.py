@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from ..display import display
 from ..model import Report
 from .common import counts_line, place, sides, visible_findings
 
@@ -20,7 +21,7 @@ from .common import counts_line, place, sides, visible_findings
 def line_for(finding, side) -> str:
     path, line, col = place(side)
     message = " ".join(finding.message.split())  # one line, whatever the message holds
-    return f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"
+    return display(f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}")
 
 
 def summary_line(report: Report, findings) -> str:

@@ -14,10 +14,10 @@ comment by its line).  Files that could not be read are ERROR diagnostics at the
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from ..amounts import value_text
+from ..display import json_text
 from ..model import Claim, Report, severity_rank
 from .common import place, side_text, sides, visible_findings
 
@@ -67,4 +67,4 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
                             "severity": "ERROR", "code": {"value": p.code}})
         worst = "error"
     doc = {"source": {"name": "factcheck"}, "severity": SEVERITY[worst or "info"], "diagnostics": diagnostics}
-    out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    out.write(json_text(doc, indent=2) + "\n")

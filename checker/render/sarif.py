@@ -36,6 +36,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..amounts import decimal_text, value_text
+from ..display import display, json_text, sarif_text
 from ..model import DEFAULT_SEVERITY, Claim, Finding, Report
 from .common import (heading, place, side_text, sides,
                      visible_findings)
@@ -128,13 +129,13 @@ def artifact_uri(path: str) -> str:
 @lru_cache(maxsize=4096)
 def _artifact_location(path: str, cwd: str, base: str) -> tuple:
     if path.startswith("<"):  # <stdin>: no file
-        return (("uri", quote(path.strip("<>"), safe="/")), ("uriBaseId", SRCROOT))
+        return (("uri", quote(path.strip("<>").encode("utf-8", "surrogateescape"), safe="/")), ("uriBaseId", SRCROOT))
     absolute = Path(os.path.normpath(os.path.join(cwd, path)))
     try:
         rel = absolute.relative_to(base)
     except ValueError:
         return (("uri", absolute.as_uri()),)
-    return (("uri", quote(PurePosixPath(*rel.parts).as_posix(), safe="/")), ("uriBaseId", SRCROOT))
+    return (("uri", quote(PurePosixPath(*rel.parts).as_posix().encode("utf-8", "surrogateescape"), safe="/")), ("uriBaseId", SRCROOT))
 
 
 def region(side) -> dict:
@@ -219,12 +220,12 @@ def _result(finding: Finding, side, others: list, total_others: int, rule_index:
         path, line, _ = place(other)
         if isinstance(other, Claim):
             related.append({"id": n, "physicalLocation": physical_location(other),
-                            "message": {"text": f"{side_text(other)} → {value_text(other.mention.quantity)}"}})
+                            "message": {"text": sarif_text(f"{side_text(other)} → {value_text(other.mention.quantity)}")}})
         else:
             related.append({"id": n, "physicalLocation": physical_location(other),
-                            "message": {"text": side_text(other)}})
-        links.append(f"[{path}:{line}]({n})")
-    text = finding.message
+                            "message": {"text": sarif_text(side_text(other))}})
+        links.append(f"[{sarif_text(path)}:{line}]({n})")
+    text = sarif_text(finding.message)
     if links:
         more = f" and {total_others - len(others):,} more" if total_others > len(others) else ""
         text += "; see " + ", ".join(links) + more
@@ -235,7 +236,7 @@ def _result(finding: Finding, side, others: list, total_others: int, rule_index:
         "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity],
-        "message": {"text": f"{finding.kind}: {heading(finding)}: {text} (here: {this})"},
+        "message": {"text": f"{finding.kind}: {sarif_text(heading(finding))}: {text} (here: {sarif_text(this)})"},
         "locations": [{"physicalLocation": physical_location(side)}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding, side)},
         "properties": {"kind": finding.kind, "rule": finding.rule, "subject": finding.subject,
@@ -260,7 +261,7 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
         for side in all_sides:
             others = [o for o in head if o is not side][:MAX_RELATED]
             results.append(_result(f, side, others, len(all_sides) - 1, index[sarif_rule_id(f)]))
-    notifications = [{"level": "error", "message": {"text": f"{p.code} {p.message}"},
+    notifications = [{"level": "error", "message": {"text": sarif_text(f"{p.code} {p.message}")},
                       "locations": [{"physicalLocation": {"artifactLocation": artifact_location(p.path)}}]}
                      for p in sorted(report.problems, key=lambda p: (p.path, p.code))]
     invocation = {"executionSuccessful": True}
@@ -284,4 +285,4 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     # The log holds no Decimals, so the standard encoder writes it: indented for a log a person
     # may read, compact (the C encoder, many times faster) for a large one.
     indent = 2 if len(log["runs"][0]["results"]) <= 2000 else None
-    out.write(json.dumps(log, ensure_ascii=False, indent=indent) + "\n")
+    out.write(json_text(log, indent=indent) + "\n")

@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..amounts import value_text
+from ..display import display, terminal
 from ..model import Claim, Finding, Report, severity_rank
 from .chart import PALETTE, text_rows
 from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
@@ -88,11 +89,12 @@ def fit_right(text: str, cells: int) -> str:
 def excerpt(sentence: str, start: int, end: int, cells: int, *, mark: bool) -> Text:
     """The sentence cut to ``cells`` terminal cells around [start, end), the number
     styled (and bracketed when there is no colour, so it still stands out)."""
-    number = sentence[start:end]
+    number = terminal(sentence[start:end])
     if not mark:
         number = f"[{number}]"
     room = max(cells - cell_len(number), 8)
-    before, after = _WHITESPACE.sub(" ", sentence[:start]), _WHITESPACE.sub(" ", sentence[end:])
+    before = terminal(_WHITESPACE.sub(" ", sentence[:start]))
+    after = terminal(_WHITESPACE.sub(" ", sentence[end:]))
     left_room = max(room // 2, room - cell_len(after))
     left = fit_left(before, left_room)
     right = fit_right(after, room - cell_len(left))
@@ -118,27 +120,27 @@ class FindingView:
         title.append(" ")
         title.append(f.kind, style=KIND_STYLES[f.kind])
         title.append("  ")
-        title.append(f.rule, style="dim")
+        title.append(terminal(f.rule), style="dim")
         yield title
         # Every line that may wrap is indented with Padding (or laid out in a grid), so a
         # wrapped line keeps its hanging indent at any width.
-        yield Padding(Text(heading(f), style="bold"), (0, 0, 0, INDENT), expand=False)
+        yield Padding(Text(terminal(heading(f)), style="bold"), (0, 0, 0, INDENT), expand=False)
         all_sides = sides(f)
-        labels = [f"{p}:{l}:{c}" for p, l, c in map(place, all_sides)]
+        labels = [display(f"{p}:{l}:{c}") for p, l, c in map(place, all_sides)]
         shared = shared_qualifiers(f)
         for side, label in zip(all_sides, labels):
             line = Text()
-            line.append(side_text(side), style="bold")
+            line.append(terminal(side_text(side)), style="bold")
             if isinstance(side, Claim):
                 line.append(" → ")
                 line.append(value_text(side.mention.quantity), style="bold")
                 extra = [q for q in side.qualifiers if q not in shared]
                 if extra:
-                    line.append(f"  [{qualifiers_text(extra)}]", style="magenta")
+                    line.append(f"  [{terminal(qualifiers_text(extra))}]", style="magenta")
                 if side.time:
-                    line.append(f"  time={side.time}", style="dim")
+                    line.append(f"  time={terminal(side.time)}", style="dim")
                 if side.source:
-                    line.append(f"  据{side.source}", style="dim")
+                    line.append(f"  据{terminal(side.source)}", style="dim")
             yield _hanging(Text(label, style="cyan"), line, INDENT, max(cell_len(l) for l in labels), width)
             siblings = None if isinstance(side, Claim) else same_sentence(f, side)
             sentence, start, end = side_sentence(side, siblings)
@@ -146,10 +148,10 @@ class FindingView:
             yield Padding(body, (0, 0, 0, SENTENCE_INDENT), expand=False)
         if f.kind == "contradiction":
             yield from interval_lines(f, self.tolerances)
-        yield _hanging(Text("→"), Text(" ".join(f.message.split())), INDENT, 1, width, gap=1)
+        yield _hanging(Text("→"), Text(terminal(" ".join(f.message.split()))), INDENT, 1, width, gap=1)
         for detail in f.detail.splitlines():
             if detail.strip():
-                yield Padding(Text(" ".join(detail.split()), style="dim"), (0, 0, 0, INDENT + 2), expand=False)
+                yield Padding(Text(terminal(" ".join(detail.split())), style="dim"), (0, 0, 0, INDENT + 2), expand=False)
         yield Text("")
 
 
@@ -204,7 +206,7 @@ class SummaryView:
             line.append(" · no findings", style="green")
         yield line
         for p in sorted(r.problems, key=lambda p: (p.path, p.code)):
-            yield Text(f"not read: {p.path}: {p.code} {p.message}", style="red")
+            yield Text(f"not read: {display(p.path)}: {p.code} {terminal(p.message)}", style="red")
 
 
 def render_to(console: Console, report: Report, *, show_consistent: bool = False, tolerances=None) -> None:

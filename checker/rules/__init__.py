@@ -25,7 +25,12 @@ from ..resources import builtin_rules_dir
 from .claims import ORIGIN_SHIPPED, ORIGIN_USER, Builder
 from .patterns import compile_pattern
 from .ruleset import BUILTIN_QUALIFIERS, Check, ClaimRule, Entity, Example, Qualifier, RuleSet, Variable
-from .source import parse_rule_number
+from .source import parse_rule_number, read_rule_file
+
+#: What a rule file can make the validation code raise besides RuleFileError; each becomes
+#: an E304 naming the file, never a traceback (the net under the checks of each value).
+_UNEXPECTED = (ArithmeticError, AttributeError, IndexError, KeyError, LookupError, RecursionError, TypeError,
+               ValueError)
 
 
 def shipped_rules_dir() -> Path:
@@ -79,14 +84,24 @@ def load_rules(paths: Sequence[str | Path] | None = None, *, builtin: bool = Fal
         seen.add(f.resolve())
         files.append((f, in_dir, ORIGIN_SHIPPED if f.resolve() in shipped else ORIGIN_USER))
     for path, in_dir, origin in files:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleFileError(f"cannot read rule file ({exc.__class__.__name__})", path=str(path),
-                                code="E301", hint="save it as UTF-8 text") from None
-        digest.update(origin.encode() + b"\0" + path.name.encode() + b"\0" + text.encode() + b"\0")
-        builder.add_file(str(path), text, origin=origin, skip_foreign=in_dir)
-    return builder.finish(digest.hexdigest()[:16])
+        text = read_rule_file(path)
+        digest.update(origin.encode() + b"\0" + path.name.encode("utf-8", "surrogateescape") + b"\0"
+                      + text.encode() + b"\0")
+        _guarded(lambda: builder.add_file(str(path), text, origin=origin, skip_foreign=in_dir), str(path))
+    return _guarded(lambda: builder.finish(digest.hexdigest()[:16]), None)
+
+
+def _guarded(step, path: str | None):
+    """Run one step of the builder; anything but a RuleFileError it raises is a rule file
+    that the checks of its values missed: reported as E304 with the file, not a traceback."""
+    try:
+        return step()
+    except RuleFileError:
+        raise
+    except _UNEXPECTED as exc:
+        what = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc.__class__.__name__}: {exc}"
+        raise RuleFileError(f"cannot be read as a rule file ({what})", path=path, code="E304",
+                            hint="compare it with docs/rules.md; every value has a documented type") from None
 
 
 def load_rules_text(text: str, path: str = "rules.yaml", *, builtin: bool = False) -> RuleSet:
@@ -99,12 +114,13 @@ def load_rules_text(text: str, path: str = "rules.yaml", *, builtin: bool = Fals
             shipped_text = f.read_text(encoding="utf-8-sig")
             digest.update(f.name.encode() + b"\0" + shipped_text.encode() + b"\0")
             builder.add_file(str(f), shipped_text, origin=ORIGIN_SHIPPED)
-        builder.add_file(path, text, origin=ORIGIN_USER)
-        digest.update(text.encode())
-        return builder.finish(digest.hexdigest()[:16])
+        _guarded(lambda: builder.add_file(path, text, origin=ORIGIN_USER), path)
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return _guarded(lambda: builder.finish(digest.hexdigest()[:16]), path)
     builder = Builder()
-    builder.add_file(path, text)
-    return builder.finish(hashlib.sha256(text.encode()).hexdigest()[:16])
+    _guarded(lambda: builder.add_file(path, text), path)
+    return _guarded(lambda: builder.finish(hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]),
+                    path)
 
 
 __all__ = ["BUILTIN_QUALIFIERS", "CURRENCIES", "ORIGIN_SHIPPED", "ORIGIN_USER", "Check", "ClaimRule", "Entity", "Example", "Qualifier", "RuleSet",

@@ -17,7 +17,7 @@ from ..errors import RuleFileError
 from ..model import DEFAULT_SEVERITY
 from .formula import FormulaError, parse_formula
 from .ruleset import Check, Variable
-from .source import Locator, describe, kind_of, positions, suggest
+from .source import Locator, brief, describe, kind_of, positions, suggest
 
 LEVELS = {"info": "info", "suggestion": "info", "warning": "warning", "error": "error"}
 SCOPES = ("article", "corpus")
@@ -84,51 +84,51 @@ def _parse_check(item: Any, path: tuple, loc: Locator, prefix: str | None) -> Ch
                             **loc.where(path))
     for key in item:
         if key not in _CHECK_KEYS:
-            raise RuleFileError(f"unknown key {key!r} in {describe(path)}", code="E302",
+            raise RuleFileError(f"unknown key {brief(key)} in {describe(path)}", code="E302",
                                 hint=suggest(str(key), sorted(_CHECK_KEYS))
                                 or f"known keys: {', '.join(sorted(_CHECK_KEYS))}",
                                 **loc.where(path + (key, "<key>")))
     for key in _CHECK_REQUIRED:
         if key not in item:
-            raise RuleFileError(f"{describe(path)} has no {key!r}", code="E303",
+            raise RuleFileError(f"{describe(path)} has no {brief(key)}", code="E303",
                                 hint={"id": "add 'id: <short-name>'",
                                       "formula": "add e.g. 'formula: total ≈ count * price'",
                                       "variables": "add 'variables:' mapping each formula name to a claim rule id"}[key],
                                 **loc.where(path))
     ident = item["id"]
     if not isinstance(ident, str) or not _ID.match(ident):
-        raise RuleFileError(f"bad check id {ident!r} in {describe(path)}",
+        raise RuleFileError(f"bad check id {brief(ident)} in {describe(path)}",
                             hint="use lower-case words joined by '-', e.g. 'meta-h100-spend'", **loc.where(path + ("id",)))
     ident = _qualify(ident, prefix)
     where = loc.where(path + ("formula",))
     formula = parse_formula(item["formula"], **where)
     if formula.relation is None:
-        raise FormulaError(f"formula {formula.text!r} of check {ident!r} states no relation",
+        raise FormulaError(f"formula {formula.text!r} of check {brief(ident)} states no relation",
                            hint="write e.g. 'total ≈ count * price' (≈, =, <=, >=, <, >)", **where)
     used = formula.variables
     if not used:
-        raise FormulaError(f"formula {formula.text!r} of check {ident!r} uses no variable", **where)
+        raise FormulaError(f"formula {formula.text!r} of check {brief(ident)} uses no variable", **where)
 
     scope = item.get("scope", "article")
     if scope not in SCOPES:
-        raise RuleFileError(f"bad scope {scope!r} in check {ident!r}", hint="use 'article' or 'corpus'",
+        raise RuleFileError(f"bad scope {brief(scope)} in check {brief(ident)}", hint="use 'article' or 'corpus'",
                             **loc.where(path + ("scope",)))
 
     raw_vars = item["variables"]
     vpath = path + ("variables",)
     if not isinstance(raw_vars, Mapping) or not raw_vars:
-        raise RuleFileError(f"'variables' of check {ident!r} must map each formula name to a claim rule",
+        raise RuleFileError(f"'variables' of check {brief(ident)} must map each formula name to a claim rule",
                             hint="e.g. 'count: ai-chips.meta-h100-count'", **loc.where(vpath))
     variables: dict[str, Variable] = {}
     for name, spec in raw_vars.items():
         if name not in used:
-            raise RuleFileError(f"variable {name!r} of check {ident!r} is not used in its formula {formula.text!r}",
+            raise RuleFileError(f"variable {brief(name)} of check {brief(ident)} is not used in its formula {formula.text!r}",
                                 code="E302", hint=f"the formula uses: {', '.join(used)}",
                                 **loc.where(vpath + (name, "<key>")))
         variables[name] = _parse_variable(str(name), spec, vpath + (name,), loc, prefix, ident)
     missing = [name for name in used if name not in variables]
     if missing:
-        raise RuleFileError(f"check {ident!r}: formula names {', '.join(missing)} but 'variables' does not say "
+        raise RuleFileError(f"check {brief(ident)}: formula names {', '.join(missing)} but 'variables' does not say "
                             f"which claims they are", code="E303",
                             hint=f"add '{missing[0]}: <claim rule id>' under variables", **loc.where(vpath))
 
@@ -136,19 +136,19 @@ def _parse_check(item: Any, path: tuple, loc: Locator, prefix: str | None) -> Ch
     if "tolerance" in item:
         m = _PERCENT.match(str(item["tolerance"])) if isinstance(item["tolerance"], str) else None
         if not m:
-            raise RuleFileError(f"bad tolerance {item['tolerance']!r} in check {ident!r}",
+            raise RuleFileError(f"bad tolerance {item['tolerance']!r} in check {brief(ident)}",
                                 hint="write a percentage such as '10%'", **loc.where(path + ("tolerance",)))
         tolerance = Decimal(m.group("value")) / 100
 
     level = item.get("level", DEFAULT_SEVERITY["arithmetic"])
-    if level not in LEVELS:
-        raise RuleFileError(f"bad level {level!r} in check {ident!r}", hint="use info, warning or error",
+    if not isinstance(level, str) or level not in LEVELS:
+        raise RuleFileError(f"bad level {brief(level)} in check {brief(ident)}", hint="use info, warning or error",
                             **loc.where(path + ("level",)))
     texts = {}
     for key in ("description", "subject", "metric"):
         value = item.get(key, "")
         if not isinstance(value, str):
-            raise RuleFileError(f"{key!r} of check {ident!r} must be text", **loc.where(path + (key,)))
+            raise RuleFileError(f"{brief(key)} of check {brief(ident)} must be text", **loc.where(path + (key,)))
         texts[key] = value
     start = loc.where(path)
     return Check(id=ident, formula=formula, variables=variables, scope=scope, tolerance=tolerance,
@@ -162,28 +162,28 @@ def _parse_variable(name: str, spec: Any, path: tuple, loc: Locator, prefix: str
     else:
         path_rule = path + ("rule",)
     if not isinstance(spec, Mapping):
-        raise RuleFileError(f"variable {name!r} of check {check_id!r} must be a claim rule id or a mapping",
+        raise RuleFileError(f"variable {brief(name)} of check {check_id!r} must be a claim rule id or a mapping",
                             hint="e.g. 'count: ai-chips.meta-h100-count'", **loc.where(path))
     for key in spec:
         if key not in _VARIABLE_KEYS:
-            raise RuleFileError(f"unknown key {key!r} in variable {name!r} of check {check_id!r}", code="E302",
+            raise RuleFileError(f"unknown key {brief(key)} in variable {brief(name)} of check {check_id!r}", code="E302",
                                 hint=f"known keys: {', '.join(sorted(_VARIABLE_KEYS))}", **loc.where(path + (key, "<key>")))
     rule = spec.get("rule")
     if rule is None:
-        raise RuleFileError(f"variable {name!r} of check {check_id!r} has no 'rule'", code="E303", **loc.where(path))
+        raise RuleFileError(f"variable {brief(name)} of check {check_id!r} has no 'rule'", code="E303", **loc.where(path))
     if not isinstance(rule, str) or not _ID.match(rule):
-        raise RuleFileError(f"bad claim rule id {rule!r} for variable {name!r} of check {check_id!r}",
+        raise RuleFileError(f"bad claim rule id {brief(rule)} for variable {brief(name)} of check {check_id!r}",
                             hint="write the claim rule's id, e.g. 'ai-chips.h100-price'", **loc.where(path_rule))
     subject = spec.get("subject")
     if subject is not None and not isinstance(subject, str):
-        raise RuleFileError(f"'subject' of variable {name!r} must be an entity id", **loc.where(path + ("subject",)))
+        raise RuleFileError(f"'subject' of variable {brief(name)} must be an entity id", **loc.where(path + ("subject",)))
     quals = spec.get("qualifiers") or {}
     if not isinstance(quals, Mapping) or not all(isinstance(v, (str, int)) for v in quals.values()):
-        raise RuleFileError(f"'qualifiers' of variable {name!r} must map qualifier names to values",
+        raise RuleFileError(f"'qualifiers' of variable {brief(name)} must map qualifier names to values",
                             hint="e.g. 'qualifiers: {chip: H100}'", **loc.where(path + ("qualifiers",)))
     scope = spec.get("scope")
     if scope is not None and scope not in SCOPES:
-        raise RuleFileError(f"bad scope {scope!r} for variable {name!r}", hint="use 'article' or 'corpus'",
+        raise RuleFileError(f"bad scope {brief(scope)} for variable {brief(name)}", hint="use 'article' or 'corpus'",
                             **loc.where(path + ("scope",)))
     return Variable(name=name, rule=_qualify(rule, prefix), subject=subject,
                     qualifiers=tuple(sorted((str(k), str(v)) for k, v in quals.items())), scope=scope)

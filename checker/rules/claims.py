@@ -22,7 +22,7 @@ from .checks import parse_checks, validate_references
 from .notices import parse_notice_settings
 from .patterns import compile_pattern
 from .ruleset import BUILTIN_QUALIFIERS, ClaimRule, Entity, Example, Qualifier, RuleSet
-from .source import MarkedList, MarkedMap, parse_rule_number, read_yaml, suggest
+from .source import MarkedList, MarkedMap, brief, parse_rule_number, read_yaml, suggest
 
 TOP_KEYS = {"name": False, "description": False, "entities": False, "qualifiers": False, "claims": False,
             "checks": False, "notices": False, "disable": False}
@@ -46,6 +46,10 @@ EXAMPLE_KEYS = {"text": True, "value": False, "match": False, "qualifiers": Fals
 
 #: A time window: 90d, 12w, 3m, 1y (days when no unit is given).
 WINDOW = re.compile(r"^(?P<n>\d{1,4})\s*(?P<u>d|w|m|y|)$")
+#: Longest word or name (characters); a metric word is a few characters, a name a few words.
+MAX_WORD = 100
+#: Longest example sentence (characters).
+MAX_EXAMPLE = 2000
 
 #: An id: lower-case words joined by '-', digits allowed ("nvidia", "gpt-5", "h100").
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -81,7 +85,7 @@ class Builder:
                             getattr(mapping, "line", None), "E304")
         for key in mapping:
             if key not in allowed:
-                raise self._err(f"unknown key '{key}' in {where}", path, mapping.line_of(key), "E302",
+                raise self._err(f"unknown key {brief(key)} in {where}", path, mapping.line_of(key), "E302",
                                 suggest(key, allowed) or f"allowed keys: {', '.join(allowed)}")
         for key, required in allowed.items():
             if required and key not in mapping:
@@ -100,17 +104,20 @@ class Builder:
         out = []
         for item, item_line in zip(value_list, lines):
             if isinstance(item, bool) or not isinstance(item, (str, int, Decimal)):
-                raise self._err(f"{what}: {item!r} is not a word", path, item_line, "E304",
+                raise self._err(f"{what}: {brief(item)} is not a word", path, item_line, "E304",
                                 "quote it, e.g. \"yes\"")
             text = str(item).strip()
             if not text:
                 raise self._err(f"{what}: empty word", path, item_line, "E304", "remove the empty entry")
+            if len(text) > MAX_WORD and what.split()[0] != "patterns":
+                raise self._err(f"{what}: {brief(text)} is {len(text):,} characters long; the limit is {MAX_WORD}",
+                                path, item_line, "E304", "list the short words a sentence uses")
             out.append((text, item_line))
         return out
 
     def _id(self, value, path, line, what) -> str:
         if not isinstance(value, str) or not ID_PATTERN.match(value):
-            raise self._err(f"{what} {value!r} is not a valid id", path, line, "E304",
+            raise self._err(f"{what} {brief(value)} is not a valid id", path, line, "E304",
                             "use lower-case letters, digits and '-', e.g. nvidia-share")
         return value
 
@@ -395,7 +402,7 @@ class Builder:
         units = []
         for unit, uline in self._strings(item["unit"], path, item.line_of("unit"), f"unit of {where}"):
             if unit not in UNITS:
-                raise self._err(f"unknown unit {unit!r} in {where}", path, uline, "E304",
+                raise self._err(f"unknown unit {brief(unit)} in {where}", path, uline, "E304",
                                 suggest(unit, UNITS) or "use percent, pp, times, count, number, money, "
                                                          "a currency code (USD, CNY …) or a unit symbol (nm, GB …)")
             units.append(unit)
@@ -532,12 +539,18 @@ class Builder:
             raise self._err(f"examples of {where} must be a list", path, item.line_of("examples"), "E304")
         for ex, eline in zip(raw_examples, raw_examples.item_lines):
             if isinstance(ex, str):  # shorthand: a sentence that must match, any value
+                if len(ex) > MAX_EXAMPLE:
+                    raise self._err(f"example text of {where} is {len(ex):,} characters long; the limit is "
+                                    f"{MAX_EXAMPLE}", path, eline, "E304", "give one sentence")
                 examples.append(Example(ex, None, True, (), None, path, eline))
                 continue
             self._check_keys(ex, EXAMPLE_KEYS, path, f"an example of {where}")
             text = ex["text"]
             if not isinstance(text, str) or not text.strip():
                 raise self._err(f"example text of {where} must be a sentence", path, eline, "E304")
+            if len(text) > MAX_EXAMPLE:
+                raise self._err(f"example text of {where} is {len(text):,} characters long; the limit is "
+                                f"{MAX_EXAMPLE}", path, eline, "E304", "give one sentence")
             match = ex.get("match", True)
             if not isinstance(match, bool):
                 raise self._err(f"'match' of an example of {where} must be true or false", path,

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from ..errors import RuleFileError
 from ..model import DEFAULT_SEVERITY
-from .source import Locator, positions
+from .source import Locator, brief, positions
 
 GARBLED_NAME = "notice.garbled-name"
 NAME_VARIANTS = "notice.name-variants"
@@ -66,12 +66,12 @@ def parse_notice_settings(data: Any, source_path: str | None = None) -> dict[str
     for key, level in value.items():
         nid = _notice_id(str(key))
         if nid not in NOTICE_IDS:
-            raise RuleFileError(f"unknown notice {key!r}", code="E302",
+            raise RuleFileError(f"unknown notice {brief(key)}", code="E302",
                                 hint=f"known notices: {', '.join(NOTICE_IDS)}", **loc.where(base + (key, "<key>")))
         try:
             resolved = _setting_value(level)
         except ValueError:
-            raise RuleFileError(f"bad level {level!r} for notice {nid}", hint="use off, info, warning or error",
+            raise RuleFileError(f"bad level {brief(level)} for notice {nid}", hint="use off, info, warning or error",
                                 **loc.where(base + (key,))) from None
         if resolved is not None:
             settings[nid] = resolved
@@ -83,7 +83,7 @@ def notice_levels(settings: Mapping[str, Any] | None) -> dict[str, str]:
     for key, value in (settings or {}).items():
         nid = _notice_id(str(key))
         if nid not in levels:
-            raise ValueError(f"unknown notice {key!r}; known: {', '.join(NOTICE_IDS)}")
+            raise ValueError(f"unknown notice {brief(key)}; known: {', '.join(NOTICE_IDS)}")
         resolved = _setting_value(value)
         if resolved is not None:
             levels[nid] = resolved

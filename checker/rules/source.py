@@ -16,7 +16,9 @@ every section uses them.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 
@@ -27,6 +29,65 @@ from ..text import normalize
 
 KeyPath = tuple[Any, ...]
 Mark = tuple[int, int]  #: 1-based (line, column)
+
+# --- limits: a rule file is untrusted input --------------------------------------------
+
+#: Largest rule file read (bytes); only regular files are read.
+MAX_RULE_FILE_BYTES = 4 * 1024 * 1024
+#: Deepest nesting of mappings and sequences.
+MAX_DEPTH = 50
+#: Largest and smallest magnitude of a number (its decimal exponent): amounts stop at 10^15 or so.
+MAX_EXPONENT = 30
+#: Characters of a value quoted in a message.
+BRIEF = 60
+
+
+def brief(value: Any, limit: int = BRIEF) -> str:
+    """A value as an error message quotes it: ``repr``, cut to ``limit`` characters."""
+    text = repr(value) if not isinstance(value, (MarkedMap, MarkedList)) else repr(type(value).__base__(value))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def read_rule_file(path: str | os.PathLike) -> str:
+    """The text of one rule file: a regular file (a FIFO, device or /dev/zero link is
+    refused without waiting on it), at most MAX_RULE_FILE_BYTES, UTF-8 (a BOM allowed).
+    Raises RuleFileError E301."""
+    shown = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+                     | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise RuleFileError(f"cannot read rule file ({exc.strerror or exc.__class__.__name__})", path=shown,
+                            code="E301", hint="check the path given with --rules") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RuleFileError("is not a regular file (a FIFO, socket or device)", path=shown, code="E301",
+                                hint="rule files are .yaml text files; remove it from the rules directory")
+        if info.st_size > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(f"rule file is too large ({info.st_size:,} bytes; the limit is "
+                                f"{MAX_RULE_FILE_BYTES:,})", path=shown, code="E301",
+                                hint="split it into several rule files")
+        chunks, total = [], 0
+        while total <= MAX_RULE_FILE_BYTES:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise RuleFileError(f"cannot read rule file ({exc.strerror or exc.__class__.__name__})", path=shown,
+                            code="E301", hint="check that it is a readable file") from None
+    finally:
+        os.close(fd)
+    if total > MAX_RULE_FILE_BYTES:
+        raise RuleFileError(f"rule file is too large (the limit is {MAX_RULE_FILE_BYTES:,} bytes)", path=shown,
+                            code="E301", hint="split it into several rule files")
+    try:
+        return b"".join(chunks).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"cannot read rule file (byte {exc.start} is not UTF-8)", path=shown, code="E301",
+                            hint="save it as UTF-8 text") from None
 
 
 class MarkedMap(dict):
@@ -69,12 +130,54 @@ class DuplicateKey(Exception):
         self.key, self.line, self.column = key, line, column
 
 
+class Refused(Exception):
+    """What the loader will not build (an alias, too deep a nesting, a number out of
+    range, a value its tag cannot read), with the place and the code to report."""
+
+    def __init__(self, message: str, mark, code: str = "E301", hint: str | None = None):
+        super().__init__(message)
+        self.message, self.code, self.hint = message, code, hint
+        self.line = mark.line + 1 if mark is not None else None
+        self.column = mark.column + 1 if mark is not None else None
+
+
 def _mark(node: yaml.Node) -> Mark:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe loader that records positions and reads numbers as Decimal (never float)."""
+    """Safe loader that records positions and reads numbers as Decimal (never float).
+
+    It refuses aliases (``*name``: a few lines of them expand to billions of nodes), nests
+    at most MAX_DEPTH deep, and turns any value its tag cannot read (``!!bool x``) into a
+    Refused error at that value."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise Refused(f"alias *{event.anchor} is not allowed in a rule file", event.start_mark,
+                          hint="write the value out again instead of referring to it with '*'")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark,
+                              hint="a rule file needs a few levels of mappings and lists, not more")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep=deep)
+        except (Refused, DuplicateKey, yaml.YAMLError):
+            raise
+        except Exception as exc:  # a tag's constructor failing on the value: !!bool x, !!binary zz
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise Refused(f"value {brief(getattr(node, 'value', ''))} cannot be read as !!{tag} "
+                          f"({exc.__class__.__name__})", node.start_mark, code="E304",
+                          hint="remove the explicit tag (!!…) or write a value of that type") from None
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedMap:
@@ -108,7 +211,17 @@ def _construct_decimal(loader: _Loader, node: yaml.ScalarNode):
         value = Decimal(text)
     except InvalidOperation:
         return text  # .inf, .nan, 0x1F: left as text, rejected where a number is needed
-    return value if value.is_finite() else text
+    if not value.is_finite():
+        return text
+    if not in_range(value):
+        raise Refused(f"number {brief(node.value)} is out of range", node.start_mark, code="E304",
+                      hint=f"write a number between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}")
+    return value
+
+
+def in_range(value: Decimal) -> bool:
+    """True for zero and for numbers whose magnitude is within 10^±MAX_EXPONENT."""
+    return value.is_zero() or -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
@@ -122,8 +235,18 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node
 def read_yaml(text: str, path: str) -> Any:
     """The YAML document in ``text`` as MarkedMap / MarkedList / scalars.  Raises
     RuleFileError E301 (not valid YAML) or E306 (a key written twice)."""
+    deep = _flow_too_deep(text)
+    if deep is not None:  # PyYAML's scanner is quadratic in the depth of [ { nesting: refuse before it
+        raise RuleFileError(f"nested more than {MAX_DEPTH} levels deep", path=path, line=deep, code="E301",
+                            hint="a rule file needs a few levels of mappings and lists, not more")
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except Refused as exc:
+        raise RuleFileError(exc.message, path=path, line=exc.line, column=exc.column, code=exc.code,
+                            hint=exc.hint) from None
+    except RecursionError:
+        raise RuleFileError(f"nested too deeply to read", path=path, code="E301",
+                            hint="a rule file needs a few levels of mappings and lists, not more") from None
     except DuplicateKey as exc:
         raise RuleFileError(f"key '{exc.key}' appears twice in the same mapping", path=path, line=exc.line,
                             column=exc.column, code="E306", hint="keep one of them") from None
@@ -136,6 +259,35 @@ def read_yaml(text: str, path: str) -> Any:
                                  "word needs quotes)") from None
     except yaml.YAMLError as exc:
         raise RuleFileError(f"not valid YAML: {exc}", path=path, code="E301") from None
+
+
+def _flow_too_deep(text: str) -> int | None:
+    """The line where ``[`` / ``{`` nesting first goes past MAX_DEPTH (outside quotes and
+    comments, roughly), or None.  Linear, and skipped when the text has few brackets."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth, line, quote, comment, previous = 0, 1, "", False, "\n"
+    for ch in text:
+        if ch == "\n":
+            line += 1
+            comment = False
+        elif comment:
+            pass
+        elif quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"" and previous in " \t\n[{,:-":
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        previous = ch
+    return None
 
 
 # --- positions --------------------------------------------------------------------------
@@ -219,13 +371,17 @@ def parse_rule_number(value, *, path: str, line: int | None, what: str, column: 
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise RuleFileError(f"{what} must be a number, not {value!r}", path=path, line=line, column=column,
+        raise RuleFileError(f"{what} must be a number, not {brief(value)}", path=path, line=line, column=column,
                             code="E304", hint="write e.g. 5000, 0.5, 1e12 or 1万亿")
     m = RULE_NUMBER.match(normalize(str(value)))
     if not m:
-        raise RuleFileError(f"{what} must be a number, not {value!r}", path=path, line=line, column=column,
+        raise RuleFileError(f"{what} must be a number, not {brief(value)}", path=path, line=line, column=column,
                             code="E304", hint="write e.g. 5000, 0.5, 1e12 or 1万亿")
-    return Decimal(m.group("num")) * MULTIPLIERS[m.group("mult")]
+    number = Decimal(m.group("num"))
+    if not in_range(number) or not in_range(number * MULTIPLIERS[m.group("mult")]):
+        raise RuleFileError(f"{what} {brief(value)} is out of range", path=path, line=line, column=column,
+                            code="E304", hint=f"write a number between 1e-{MAX_EXPONENT} and 1e{MAX_EXPONENT}")
+    return number * MULTIPLIERS[m.group("mult")]
 
 
 def suggest(word: str, choices: Iterable[str]) -> str | None:
@@ -247,5 +403,6 @@ def kind_of(value: Any) -> str:
     return {str: "text", type(None): "empty"}.get(type(value), type(value).__name__)
 
 
-__all__ = ["Locator", "MarkedList", "MarkedMap", "describe", "kind_of", "parse_rule_number", "positions",
-           "read_yaml", "suggest"]
+__all__ = ["Locator", "MAX_DEPTH", "MAX_EXPONENT", "MAX_RULE_FILE_BYTES", "MarkedList", "MarkedMap", "brief",
+           "describe", "in_range", "kind_of", "parse_rule_number", "positions", "read_rule_file", "read_yaml",
+           "suggest"]
