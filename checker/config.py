@@ -11,6 +11,7 @@ directory that has a ``factcheck.toml``, or a ``pyproject.toml`` with a
     include = ["*.md", "*.txt"]
     exclude = ["drafts/**"]
     format = "plain"                    # rich | plain | markdown | json | sarif | github
+    db = "postgresql://factcheck@db.example/archive"   # the archive 'factcheck index' writes
 
     [rules."ai-chips.nvidia-share"]     # per-rule overrides; an id, "*", or a prefix ending in "*"
     tolerance = "2%"                    # relative ("2%") or absolute in the rule's unit (0.5)
@@ -47,7 +48,8 @@ FORMATS = ("rich", "plain", "markdown", "json", "sarif", "github", "junit", "rdj
 OVERRIDE_SEVERITIES = (*SEVERITIES, "off")
 
 #: Top-level keys and what each must hold (checked when the file is loaded).
-TOP_KEYS = ("rules", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select", "ignore")
+TOP_KEYS = ("rules", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select", "ignore",
+            "db")
 OVERRIDE_KEYS = ("severity", "tolerance")
 NOTICE_KEYS = ("severity",)
 
@@ -127,6 +129,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()  #: rule ids, globs or kinds to report (empty: all)
     ignore: tuple[str, ...] = ()  #: rule ids, globs or kinds not to report
+    db: str | None = None  #: the archive: a postgresql:// URL, or an SQLite file (absolute, resolved against the file)
 
     @property
     def root(self) -> Path | None:
@@ -407,9 +410,17 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
                        '[per-file-ignores] "wire/**" = ["ai-chips.*", "notice"]')
         for glob, ids in value.items():
             per_file.append((glob, _string_list(path, f"{prefix}per-file-ignores.", glob, ids)))
+    db = None
+    if "db" in table:
+        if not isinstance(table["db"], str) or not table["db"].strip():
+            raise _bad(path, prefix, "db", repr(table["db"]),
+                       'write db = "postgresql://USER@HOST/DBNAME" or db = "path/to/index.sqlite"')
+        db = table["db"].strip()
+        if not db.lower().startswith(("postgresql://", "postgres://")):
+            db = str(base / db)
     return Config(path=path, rules=tuple(base / p for p in rule_paths), fail_on=fail_on, include=include,
                   exclude=exclude, format=fmt, overrides=tuple(overrides), per_file_ignores=tuple(per_file),
-                  select=select, ignore=ignore)
+                  select=select, ignore=ignore, db=db)
 
 
 __all__ = ["Config", "Override", "Tolerance", "did_you_mean", "find_config", "load_config", "resolve_config",
