@@ -320,7 +320,7 @@ def dask_client(target, *, workers: int | None = None) -> Iterator:
 
     if target == "local":
         n = max(1, workers or os.cpu_count() or 1)
-        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
                                            dashboard_address=None, silence_logs=logging.ERROR)
         try:
             with distributed.Client(cluster) as client:
