@@ -320,8 +320,12 @@ def dask_client(target, *, workers: int | None = None) -> Iterator:
 
     if target == "local":
         n = max(1, workers or os.cpu_count() or 1)
-        cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                           dashboard_address=None, silence_logs=logging.ERROR)
+        try:
+            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                               dashboard_address=None, silence_logs=logging.ERROR)
+        except Exception as exc:  # the workers' processes did not come up (resources, spawn)
+            raise UsageError(f"cannot start a local Dask cluster ({exc.__class__.__name__}: {exc})",
+                             hint="run without --dask, or lower --jobs", code="E209") from None
         try:
             with distributed.Client(cluster) as client:
                 yield client
