@@ -130,8 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show-consistent", action="store_true",
                    help="also show claims that agree (kind 'consistent'), proving they were understood")
     p.add_argument("--against", metavar="PATH", action="append", default=None,
-                   help="pre-publish mode: check the PATHs (drafts) against this archive directory or "
-                        "index file (.sqlite); only findings that involve a draft are reported")
+                   help="pre-publish mode: check the PATHs (drafts) against this archive directory, "
+                        "index file (.sqlite) or PostgreSQL archive (postgresql://USER@HOST/DBNAME); "
+                        "only findings that involve a draft are reported")
     _add_selection_options(p)
     p.add_argument("--statistics", action="store_true",
                    help="print counts of findings per rule and kind instead of the findings")
@@ -175,14 +176,20 @@ def build_parser() -> argparse.ArgumentParser:
                            help="a fact must recur in at least N articles (default 2)")
             a.add_argument("--top", type=int, default=0, metavar="N", help="print the N best drafts only")
 
-    p = _command(sub, "index", EPILOG_INDEX, help="index articles into the SQLite claim archive",
-                 description="Read articles and store their claims in an SQLite index, so drafts can "
-                             "be checked against the archive quickly. Unchanged files are skipped.")
+    p = _command(sub, "index", EPILOG_INDEX, help="index articles into the claim archive (SQLite or PostgreSQL)",
+                 description="Read articles and store their claims in the archive index (an SQLite "
+                             "file, or a shared PostgreSQL database), so drafts can be checked against "
+                             "the archive quickly. Unchanged files are skipped.")
     _add_input_options(p, walk=False)
     _add_rules_option(p)
-    p.add_argument("--db", metavar="FILE", default=None,
-                   help="index file (default: .factcheck/index.sqlite at the project root)")
-    p.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--db", metavar="FILE|URL", default=None,
+                   help="index file, or postgresql://USER@HOST/DBNAME (needs factcheck[postgres]); default: "
+                        "FACTCHECK_DB, else the configured db, else .factcheck/index.sqlite at the project root")
+    p.add_argument("--jobs", "-j", type=int, default=None,
+                   help="worker processes (default: all cores; with --dask local, the workers of the cluster)")
+    p.add_argument("--dask", metavar="SCHEDULER|local", default=None,
+                   help="extract on the Dask cluster at SCHEDULER (tcp://HOST:8786), or on a local cluster "
+                        "('local'); needs factcheck[dask]")
 
     p = sub.add_parser("serve", help="serve the pre-publish check as a local page",
                        description="Serve a local page where an editor pastes or drops a draft and sees each "

@@ -12,6 +12,7 @@ directory that has a ``factcheck.toml``, or a ``pyproject.toml`` with a
     include = ["*.md", "*.txt"]
     exclude = ["drafts/**"]
     format = "plain"                    # rich | plain | markdown | json | sarif | github
+    db = "postgresql://factcheck@db.example/archive"   # the archive 'factcheck index' writes
 
     [rules."ai-chips.nvidia-share"]     # per-rule overrides; an id, "*", or a prefix ending in "*"
     tolerance = "2%"                    # relative ("2%") or absolute in the rule's unit (0.5)
@@ -50,7 +51,7 @@ OVERRIDE_SEVERITIES = (*SEVERITIES, "off")
 
 #: Top-level keys and what each must hold (checked when the file is loaded).
 TOP_KEYS = ("rules", "builtin", "fail-on", "include", "exclude", "format", "notices", "per-file-ignores", "select",
-            "ignore")
+            "ignore", "db")
 OVERRIDE_KEYS = ("severity", "tolerance")
 NOTICE_KEYS = ("severity",)
 
@@ -131,6 +132,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     select: tuple[str, ...] = ()  #: rule ids, globs or kinds to report (empty: all)
     ignore: tuple[str, ...] = ()  #: rule ids, globs or kinds not to report
+    db: str | None = None  #: the archive: a postgresql:// URL, or an SQLite file (absolute, resolved against the file)
 
     @property
     def root(self) -> Path | None:
@@ -449,13 +451,21 @@ def _parse(table: dict, path: Path, prefix: str) -> Config:
                        '[per-file-ignores] "wire/**" = ["ai-chips.*", "notice"]')
         for glob, ids in value.items():
             per_file.append((glob, _string_list(path, f"{prefix}per-file-ignores.", glob, ids)))
+    db = None
+    if "db" in table:
+        if not isinstance(table["db"], str) or not table["db"].strip():
+            raise _bad(path, prefix, "db", repr(table["db"]),
+                       'write db = "postgresql://USER@HOST/DBNAME" or db = "path/to/index.sqlite"')
+        db = table["db"].strip()
+        if not db.lower().startswith(("postgresql://", "postgres://")):
+            db = str(base / db)
     resolved = tuple(base / p for p in rule_paths)
     warnings = tuple(f"{path}: warning: rules path {p!r} is outside the project ({base}); a configuration "
                      f"that reaches out of its project may not be yours to trust"
                      for p, full in zip(rule_paths, resolved) if not _inside(full, base))
     return Config(path=path, rules=resolved, builtin=builtin, fail_on=fail_on, include=include,
                   exclude=exclude, format=fmt, overrides=tuple(overrides), per_file_ignores=tuple(per_file),
-                  select=select, ignore=ignore, warnings=warnings)
+                  select=select, ignore=ignore, warnings=warnings, db=db)
 
 
 def _inside(path: Path, base: Path) -> bool:

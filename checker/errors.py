@@ -24,6 +24,7 @@ CODES: dict[str, str] = {
     "E206": "no readable input among the paths given",
     "E207": "bad option value",
     "E208": "cannot write the output file",
+    "E209": "cannot use Dask (not installed, or the scheduler cannot be reached)",
     "E301": "rule file is not valid YAML",
     "E302": "unknown key in a rule file",
     "E303": "missing required key in a rule file",
@@ -41,6 +42,9 @@ CODES: dict[str, str] = {
     "E502": "index is locked by another process",
     "E503": "index is corrupt or not a factcheck index",
     "E504": "index was written by a newer version",
+    "E505": "cannot reach the archive server (PostgreSQL), or a bad archive URL",
+    "E506": "the archive server refused the login or access",
+    "E507": "the PostgreSQL driver is not installed",
 }
 
 

@@ -1,5 +1,6 @@
 """The library API for indexing a corpus: walk the paths, skip what did not change,
-extract and attribute the rest in worker processes, write claims to the archive in batches.
+extract and attribute the rest in worker processes (or on Dask workers), write claims to
+the archive (SQLite or PostgreSQL) in batches.
 
 A document is skipped when its size and mtime are unchanged (no read at all), or when its
 bytes hash to the stored SHA-256 (read, not extracted), provided the rules version and the
@@ -16,10 +17,18 @@ where there is none), never forked from a parent holding the archive open, and d
 their parent: a watchdog thread polls the parent's pid, and on Linux the kernel sends
 SIGKILL when the parent dies (PR_SET_PDEATHSIG).  A file name that is not UTF-8 is stored
 in its display form (``\xff`` for the byte), and read by its real name.
+
+With ``dask`` (a scheduler address, ``"local"`` for a LocalCluster, or a
+``distributed.Client``) the chunks of the file list are mapped over Dask workers
+instead (the optional ``factcheck[dask]`` extra): the same ``_process_file`` per file,
+the rule set scattered to every worker once, results written by this process as the
+scheduler reports each chunk done.  Workers read the files by their absolute paths, so
+on a cluster the corpus must be on storage every worker mounts at the same path.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import multiprocessing
@@ -201,12 +210,13 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
                 date: _dt.date | None = None, jobs: int | None = None, chunk_size: int | None = None,
                 progress: Callable[[IndexStats, int], None] | None = None,
                 include: Sequence[str] | None = None, exclude: Sequence[str] = (),
-                start_method: str | None = None) -> IndexStats:
+                start_method: str | None = None, dask=None) -> IndexStats:
     """Index the articles under ``paths``: extract and store what changed, skip what
     did not, drop entries of files that are gone.  Extraction runs in ``jobs``
-    processes (default: all cores; 1 runs in this process); this process does all
-    writes, one transaction per chunk of files.  ``progress(stats, total)`` is called
-    after each chunk."""
+    processes (default: all cores; 1 runs in this process), or on the Dask cluster
+    ``dask`` (a ``distributed.Client``, a scheduler address, or ``"local"``); this
+    process does all writes, one transaction per chunk of files.
+    ``progress(stats, total)`` is called after each chunk."""
     started = time.perf_counter()
     version = rules_version or rules_version_of(ruleset)
     engine = engine_fingerprint(date)
@@ -217,15 +227,15 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
     known = archive.known_documents()
     tasks: list[_Task] = []
     renamed: list[tuple[str, int]] = []
-    for file, display, size, mtime_ns, real in files:
+    for file, shown, size, mtime_ns, real in files:
         row = known.get(file)
         fresh_rules = row is not None and row[5] == version and row[6] == engine
         if fresh_rules and row[2] == size and row[3] == mtime_ns:
             stats.unchanged += 1
-            if row[1] != display:
-                renamed.append((display, row[0]))
+            if row[1] != shown:
+                renamed.append((shown, row[0]))
             continue
-        tasks.append(_Task(file, display, size, mtime_ns, row[4] if fresh_rules else None, real))
+        tasks.append(_Task(file, shown, size, mtime_ns, row[4] if fresh_rules else None, real))
 
     # Entries under the given paths whose file is no longer there.
     seen = {f[0] for f in files}
@@ -238,10 +248,17 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
         progress(stats, stats.files)
 
     if tasks:
-        for results in _run_tasks(tasks, ruleset, date, jobs, chunk_size, start_method):
-            _store(archive, results, version, engine, stats)
-            if progress:
-                progress(stats, stats.files)
+        with contextlib.ExitStack() as stack:
+            if dask is not None:
+                client = stack.enter_context(dask_client(dask, workers=jobs))
+                size = chunk_size or max(1, min(64, len(tasks) // 16 or 1))
+                runs = _run_tasks_dask(tasks, ruleset, date, client, size)
+            else:
+                runs = _run_tasks(tasks, ruleset, date, jobs, chunk_size, start_method)
+            for results in runs:
+                _store(archive, results, version, engine, stats)
+                if progress:
+                    progress(stats, stats.files)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -361,5 +378,91 @@ def default_start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-__all__ = ["IndexStats", "default_start_method", "engine_fingerprint", "index_paths", "rules_version_of",
-           "storable"]
+
+# --- Dask ---------------------------------------------------------------------------------
+
+#: Seconds to wait for a Dask scheduler to answer.
+DASK_CONNECT_TIMEOUT = 20
+
+
+def _process_chunk_with(tasks: Sequence[_Task], ruleset: RuleSet, date) -> list[tuple]:
+    """One partition of the file list, on a Dask worker (the rule set arrives scattered)."""
+    return [_process_file(task, ruleset, date) for task in tasks]
+
+
+def _distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise UsageError("--dask needs Dask's distributed scheduler, which is not installed",
+                         hint='pip install "factcheck[dask]"', code="E209") from None
+    return distributed
+
+
+@contextlib.contextmanager
+def dask_client(target, *, workers: int | None = None) -> Iterator:
+    """A ``distributed.Client`` for ``target``: a Client (used as is), ``"local"`` (a
+    LocalCluster of ``workers`` single-threaded worker processes, default: all cores,
+    closed afterwards), or a scheduler address (``tcp://host:8786``).  An unreachable
+    scheduler is E209, not a traceback."""
+    if not isinstance(target, str):
+        yield target
+        return
+    distributed = _distributed()
+    import logging
+
+    if target == "local":
+        n = max(1, workers or os.cpu_count() or 1)
+        try:
+            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                               dashboard_address=None, silence_logs=logging.ERROR)
+        except Exception as exc:  # the workers' processes did not come up (resources, spawn)
+            raise UsageError(f"cannot start a local Dask cluster ({exc.__class__.__name__}: {exc})",
+                             hint="run without --dask, or lower --jobs", code="E209") from None
+        try:
+            with distributed.Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+        return
+    try:
+        client = distributed.Client(target, timeout=DASK_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {target} ({exc.__class__.__name__}: "
+                         f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})",
+                         hint="check the address (tcp://HOST:8786) and that the scheduler runs, or use --dask local",
+                         code="E209") from None
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _run_tasks_dask(tasks: list[_Task], ruleset: RuleSet, date, client, chunk_size: int) -> Iterator[list[tuple]]:
+    """Results partition by partition, as the scheduler reports them done.  At most two
+    partitions per worker thread are in flight, so memory does not grow with the corpus."""
+    distributed = _distributed()
+    chunks = [tasks[i:i + chunk_size] for i in range(0, len(tasks), chunk_size)]
+    threads = sum(client.nthreads().values()) or 1
+    rules = client.scatter(ruleset, broadcast=True)
+    queue = iter(chunks)
+    pending = distributed.as_completed()
+    for chunk in queue:
+        pending.add(client.submit(_process_chunk_with, chunk, rules, date, pure=False))
+        if pending.count() >= threads * 2:
+            break
+    try:
+        for future in pending:
+            results = future.result()
+            future.release()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(client.submit(_process_chunk_with, nxt, rules, date, pure=False))
+            yield results
+    finally:
+        for future in list(pending.futures):
+            future.cancel()
+
+
+__all__ = ["IndexStats", "dask_client", "default_start_method", "engine_fingerprint", "index_paths",
+           "rules_version_of", "storable"]

@@ -19,7 +19,7 @@ from checker import archive as archive_mod
 from checker import index as index_mod
 from checker.checks import corpus_check_rules
 from checker.index import index_paths
-from checker.archive import SCHEMA_VERSION, Archive, claim_from_row, claim_row
+from checker.archive import SCHEMA_VERSION, Archive, SqliteArchive, claim_from_row, claim_row
 from checker.errors import ArchiveError, ArchiveSchemaTooNew
 from checker.model import Claim, Mention, Quantity
 
@@ -207,7 +207,7 @@ def test_older_schema_is_migrated_keeping_its_claims(tmp_path):
     its documents read as stale (engine '') so the next index run refreshes them."""
     path = tmp_path / "i.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    old = Archive(conn, str(path))
+    old = SqliteArchive(conn, str(path))
     old.migrate(upto=1)
     conn.execute("INSERT INTO documents (file, path, size, mtime_ns, hash, rules_version) "
                  "VALUES ('/x/a.md', 'a.md', 1, 1, 'h', 'r')")

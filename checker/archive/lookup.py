@@ -6,6 +6,7 @@ import os
 from typing import Iterable
 
 from ..model import Claim
+from .location import is_database_url
 from .store import Archive
 
 
@@ -15,6 +16,7 @@ def archive_claims_for(draft_claims: Iterable[Claim], db_path: str | os.PathLike
     (subject, metric) groups the drafts touch (compare works within them), plus every claim
     of ``corpus_rules`` (the rules of corpus-wide arithmetic checks the drafts take part in,
     from ``checks.corpus_check_rules``).
+    ``db_path``: an SQLite file or a ``postgresql://`` URL (``Archive.open``).
     Compared together with the drafts' own claims, they give the findings involving
     the drafts that a full check of drafts + archive gives.  Indexed copies of the
     drafts (their files, and ``exclude_paths``) are left out so nothing counts twice."""
@@ -43,8 +45,9 @@ def _storable(path: str) -> str:
 
 
 def is_index_file(path: str | os.PathLike) -> bool:
-    """True for an --against argument naming an index file rather than a directory."""
-    return str(path).endswith((".sqlite", ".sqlite3", ".db"))
+    """True for an --against argument naming an index (an SQLite file, or a
+    ``postgresql://`` URL) rather than a directory of articles."""
+    return is_database_url(path) or str(path).endswith((".sqlite", ".sqlite3", ".db"))
 
 
 __all__ = ["archive_claims_for", "is_index_file"]

@@ -74,4 +74,62 @@ def claim_from_row(row: Sequence) -> Claim:
                  doc_date=decode_date(doc_date), negated=bool(negated))
 
 
-__all__ = ["claim_from_row", "claim_row", "decode_number", "encode_number", "encode_qualifiers"]
+# --- a claim's interval, for range queries ---------------------------------------------------
+
+#: Digits kept when a Fraction side is written as a decimal bound (rounded outwards).
+_FRACTION_DIGITS = 40
+
+
+def interval_of(q: Quantity) -> tuple[Decimal | None, Decimal | None, bool, bool] | None:
+    """The stated interval of a quantity as (low, high, low_inclusive, high_inclusive),
+    None sides open (unbounded); None for an empty interval.  ``gt`` excludes its low
+    side, ``lt`` its high side; a Fraction side is rounded outwards to a Decimal.  This is
+    the value as written (no tolerance: the archive knows no rules)."""
+    low, high = _decimal(q.low, floor=True), _decimal(q.high, floor=False)
+    low_inc, high_inc = q.bound != "gt", q.bound != "lt"
+    if isinstance(q.low, Fraction):
+        low_inc = True
+    if isinstance(q.high, Fraction):
+        high_inc = True
+    if low is not None and high is not None and (low > high or (low == high and not (low_inc and high_inc))):
+        return None
+    return low, high, low_inc, high_inc
+
+
+def _decimal(value, *, floor: bool) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, Fraction):
+        import decimal
+
+        ctx = decimal.Context(prec=_FRACTION_DIGITS,
+                              rounding=decimal.ROUND_FLOOR if floor else decimal.ROUND_CEILING)
+        return ctx.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return Decimal(value)
+
+
+def span_text(q: Quantity) -> str:
+    """The interval as a PostgreSQL ``numrange`` literal: ``[98,98]``, ``(80,)``, ``empty``."""
+    iv = interval_of(q)
+    if iv is None:
+        return "empty"
+    low, high, low_inc, high_inc = iv
+    return (("[" if low_inc and low is not None else "(") + ("" if low is None else str(low)) + ","
+            + ("" if high is None else str(high)) + ("]" if high_inc and high is not None else ")"))
+
+
+def outside(q: Quantity, low: Decimal | None, high: Decimal | None) -> bool:
+    """True when the quantity's interval lies wholly below ``low`` or wholly above
+    ``high`` (the closed query interval [low, high], None open): PostgreSQL's
+    ``span << q OR span >> q``, the same answer on every backend."""
+    iv = interval_of(q)
+    if iv is None:
+        return False
+    q_low, q_high, low_inc, high_inc = iv
+    below = low is not None and q_high is not None and (q_high < low or (q_high == low and not high_inc))
+    above = high is not None and q_low is not None and (q_low > high or (q_low == high and not low_inc))
+    return below or above
+
+
+__all__ = ["claim_from_row", "claim_row", "decode_number", "encode_number", "encode_qualifiers", "interval_of",
+           "outside", "span_text"]

@@ -1,7 +1,10 @@
-"""The archive index in one SQLite file: open, migrate, read claim groups, write batches.
+"""The archive behind one storage interface: ``Archive.open(location)`` gives the SQLite
+backend for a file path (the embedded default) and the PostgreSQL backend
+(``checker.archive.postgres``) for a ``postgresql://`` URL.  Both store the same rows
+(``rows``), apply the same named migrations (``schema``) and return the same claims.
 
 This folder is the only one with SQL, and it knows nothing of rules or statistics: it
-stores and returns claims.  Storage rules:
+stores and returns claims.  Storage rules of the SQLite backend:
 
 * WAL mode, so readers (``check --against``) never block the writer (``index``) and a
   crash leaves the last committed state.  Every batch commits its documents together
@@ -14,16 +17,15 @@ stores and returns claims.  Storage rules:
 
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import sqlite3
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
-from ..model import Claim
-from .rows import claim_from_row, claim_row, encode_qualifiers
-from .schema import (APPLICATION, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
+from .location import is_database_url
+from .base import ArchiveBase
+from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
                      UPSERT_DOC)
 
 #: Default index location, relative to the project root.
@@ -32,8 +34,6 @@ DEFAULT_DB = Path(".factcheck") / "index.sqlite"
 #: Files whose presence marks a project root (closest one upwards wins).
 ROOT_MARKERS = ("pyproject.toml", "factcheck.toml", ".git")
 
-#: Seconds a writer or reader waits for another process's lock before giving up (E502).
-DEFAULT_BUSY_TIMEOUT = 30.0
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
@@ -69,8 +69,33 @@ def translate(exc: sqlite3.Error, path: str) -> FactcheckError:
 # --- the archive ---------------------------------------------------------------------------
 
 
-class Archive:
-    """An open index file.  Use as a context manager, or call close()."""
+class Archive(ArchiveBase):
+    """An open archive, SQLite or PostgreSQL (the interface is ``base.ArchiveBase``):
+    ``Archive.open(location)`` chooses the backend.  Use as a context manager, or call
+    close()."""
+
+    @classmethod
+    def open(cls, location: str | os.PathLike, *, create: bool = False,
+             busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Archive":
+        """Open an archive: a ``postgresql://`` (or ``postgres://``) URL opens the
+        PostgreSQL backend (the optional ``factcheck[postgres]`` extra), anything else
+        is an SQLite file.  ``create``: make what is missing (the file, or the tables
+        in an existing database), as ``factcheck index`` does; otherwise a missing
+        archive is E501.  An older schema is migrated; a newer one is E504; something
+        that is not a factcheck archive is E503; a lock held past ``busy_timeout``
+        seconds is E502."""
+        if is_database_url(location):
+            from .postgres import PostgresArchive
+
+            Archive.register(PostgresArchive)
+            return PostgresArchive.open(location, create=create, busy_timeout=busy_timeout)
+        return SqliteArchive.open(location, create=create, busy_timeout=busy_timeout)
+
+
+class SqliteArchive(Archive):
+    """An open SQLite index file (the embedded default)."""
+
+    backend = "sqlite"
 
     def __init__(self, conn: sqlite3.Connection, path: str):
         self._conn = conn
@@ -80,8 +105,8 @@ class Archive:
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, create: bool = False,
-             busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "Archive":
-        """Open an index.  ``create``: make the file (and its directory) when missing,
+             busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> "SqliteArchive":
+        """Open an index file.  ``create``: make the file (and its directory) when missing,
         as ``factcheck index`` does; otherwise a missing file is E501.  An index from an
         older factcheck is migrated; one from a newer factcheck is E504; a file that is
         not a factcheck index is E503; a lock held past ``busy_timeout`` is E502."""
@@ -189,12 +214,6 @@ class Archive:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Archive":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- reading ---------------------------------------------------------------------------
 
     def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
@@ -203,65 +222,34 @@ class Archive:
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
 
-    def claims_for_keys(self, keys: Iterable[tuple]) -> list[Claim]:
-        """Claims stored under the given keys.  A key is a ``Claim.key``
-        (rule, subject, metric, qualifiers), or (rule, subject, metric) for every
-        qualifier.  Ordered by document path, then position in the document."""
-        wanted: dict[tuple[str, str, str], set | None] = {}
-        for key in keys:
-            rule, subject, metric = key[0], key[1], key[2]
-            slot = (rule, subject, metric)
-            if len(key) == 3:
-                wanted[slot] = None  # all qualifiers
-            elif wanted.get(slot, set()) is not None:
-                wanted.setdefault(slot, set()).add(encode_qualifiers(tuple(key[3])))
-        rows: list[tuple] = []
-        for (rule, subject, metric), quals in sorted(wanted.items()):
-            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
-                   "WHERE c.subject = ? AND c.metric = ? AND c.rule = ?")
-            params: list = [subject, metric, rule]
-            if quals is not None:
-                sql += f" AND c.qualifiers IN ({', '.join('?' * len(quals))})"
-                params.extend(sorted(quals))
-            rows.extend(self._query(sql, params))
-        return self._claims(rows)
+    def _select(self, where: str, params: list, excluded: Sequence[str] = ()) -> list[tuple]:
+        sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
+               f"WHERE {where}")
+        if excluded:
+            sql += f" AND d.file NOT IN ({', '.join('?' * len(excluded))})"
+            params = [*params, *excluded]
+        return self._query(sql, params)
 
-    def claims_for_groups(self, groups: Iterable[tuple[str, str]], *,
-                          exclude_files: Iterable[str] = ()) -> list[Claim]:
-        """Every claim about (subject, metric), whatever its rule and qualifiers: the
-        unit compare works on (a divergence is a qualifier that differs within it).
-        ``exclude_files``: absolute paths of documents to leave out (a draft that is
-        already indexed).  Ordered by document path, then position."""
-        excluded = sorted({str(f) for f in exclude_files})
-        rows: list[tuple] = []
-        for subject, metric in sorted(set(groups)):
-            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
-                   "WHERE c.subject = ? AND c.metric = ?")
-            params: list = [subject, metric]
-            if excluded:
-                sql += f" AND d.file NOT IN ({', '.join('?' * len(excluded))})"
-                params.extend(excluded)
-            rows.extend(self._query(sql, params))
-        return self._claims(rows)
+    def _group_rows(self, subject: str, metric: str, excluded: Sequence[str]) -> list[tuple]:
+        return self._select("c.subject = ? AND c.metric = ?", [subject, metric], excluded)
 
-    def claims_for_rules(self, rules: Iterable[str], *, exclude_files: Iterable[str] = ()) -> list[Claim]:
-        """Every claim made by these rules (the variables of a corpus-wide derived check)."""
-        excluded = sorted({str(f) for f in exclude_files})
-        rows: list[tuple] = []
-        for rule in sorted(set(rules)):
-            sql = (f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id "
-                   "WHERE c.rule = ?")
-            params: list = [rule]
-            if excluded:
-                sql += f" AND d.file NOT IN ({', '.join('?' * len(excluded))})"
-                params.extend(excluded)
-            rows.extend(self._query(sql, params))
-        return self._claims(rows)
+    def _key_rows(self, rule: str, subject: str, metric: str, qualifiers: list[str] | None) -> list[tuple]:
+        where, params = "c.subject = ? AND c.metric = ? AND c.rule = ?", [subject, metric, rule]
+        if qualifiers is not None:
+            where += f" AND c.qualifiers IN ({', '.join('?' * len(qualifiers))})"
+            params.extend(qualifiers)
+        return self._select(where, params)
 
-    @staticmethod
-    def _claims(rows: list[tuple]) -> list[Claim]:
-        rows.sort(key=lambda r: (r[0], r[1]))
-        return [claim_from_row(r[2:]) for r in rows]
+    def _rule_rows(self, rule: str, excluded: Sequence[str]) -> list[tuple]:
+        return self._select("c.rule = ?", [rule], excluded)
+
+    def group_sizes(self) -> dict[tuple[str, str], int]:
+        return {(s, m): n for s, m, n in self._query(
+            "SELECT subject, metric, count(*) FROM claims GROUP BY subject, metric")}
+
+    def migrations_applied(self) -> list[str]:
+        rows = self._query("SELECT key, value FROM meta WHERE key LIKE 'migration.%'")
+        return [name for _, name in sorted(rows, key=lambda r: int(r[0].split(".")[1]))]
 
     def counts(self) -> dict[str, int]:
         """Documents and claims in the index."""
@@ -336,25 +324,5 @@ class Archive:
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.executemany(INSERT_CLAIM, [(doc_id, seq, *row) for seq, row in enumerate(rows)])
 
-    def put_documents(self, documents: Iterable[tuple[str, Sequence[Claim], dict]]) -> None:
-        """Store many (file, claims, put_document keywords) in one transaction."""
-        def put_all() -> None:
-            for file, claims, kw in documents:
-                date = kw.get("date")
-                doc = (file, kw.get("path") or file, kw.get("size", 0), kw.get("mtime_ns", 0), kw.get("hash", ""),
-                       date.isoformat() if date else None, kw.get("rules_version", ""), kw.get("mentions", 0),
-                       None, kw.get("engine", ""))
-                self._put(doc, [claim_row(c) for c in claims])
-        self._write(put_all)
 
-    def put_document(self, file: str, claims: Sequence[Claim], *, path: str | None = None, size: int = 0,
-                     mtime_ns: int = 0, hash: str = "", date: _dt.date | None = None,
-                     rules_version: str = "", engine: str = "", mentions: int = 0) -> None:
-        """Store (or replace) one document and its claims in one transaction, as
-        ``index`` does for each file.  ``file`` identifies the document."""
-        doc = (file, path or file, size, mtime_ns, hash, date.isoformat() if date else None, rules_version,
-               mentions, None, engine)
-        self._write(self._put, doc, [claim_row(c) for c in claims])
-
-
-__all__ = ["Archive", "DEFAULT_BUSY_TIMEOUT", "DEFAULT_DB", "default_db_path", "project_root"]
+__all__ = ["Archive", "SqliteArchive", "DEFAULT_BUSY_TIMEOUT", "DEFAULT_DB", "default_db_path", "project_root"]

@@ -173,7 +173,7 @@ def _refuse_mixed(data: bytes, path: str) -> None:
                       for name, lines in sorted(kinds.items()))
     raise _DecodeFailure(
         "E202", f"mixes encodings ({parts}): no one decoding reads it",
-        f"convert each part to UTF-8 (iconv -f GBK -t UTF-8, iconv -f BIG5 -t UTF-8) and join them")
+        "convert each part to UTF-8 (iconv -f GBK -t UTF-8, iconv -f BIG5 -t UTF-8) and join them")
 
 
 def _line_list(lines: list[int]) -> str:

@@ -27,7 +27,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -36,7 +35,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..amounts import decimal_text, value_text
-from ..display import display, json_text, sarif_text
+from ..display import json_text, sarif_text
 from ..model import DEFAULT_SEVERITY, Claim, Finding, Report
 from .common import (heading, place, side_text, sides,
                      visible_findings)

@@ -245,7 +245,7 @@ def read_yaml(text: str, path: str) -> Any:
         raise RuleFileError(exc.message, path=path, line=exc.line, column=exc.column, code=exc.code,
                             hint=exc.hint) from None
     except RecursionError:
-        raise RuleFileError(f"nested too deeply to read", path=path, code="E301",
+        raise RuleFileError("nested too deeply to read", path=path, code="E301",
                             hint="a rule file needs a few levels of mappings and lists, not more") from None
     except DuplicateKey as exc:
         raise RuleFileError(f"key '{exc.key}' appears twice in the same mapping", path=path, line=exc.line,
