@@ -265,14 +265,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         return None  # "份额下降2%", "分别上升3%及4%": changes of the metric, and the rule is about its level
     if subject is None and rule.subject_optional and _owned_by_another(doc.norm, ctx, ci, mention, rule, lex):
         return None  # "存储芯片占比16%": the clause names whose share it is, and it is not the rule's subject
-    if subject is None and not rule.subject_optional:
-        # a clause that names no owner of its metric goes on about the subject an earlier
-        # sentence of its paragraph (or the lead) named
-        subject = ctx.carry.subject(ctx.seg.start, rule) if _bare_clause(doc.norm, ctx, ci, mention, rule) else None
-        if subject is None:
-            return None
-        s_dist = CARRIED
-    if subject is None:
+    carry = subject is None and not rule.subject_optional
+    if subject is None and rule.subject_optional:
         subject, s_dist = rule.subjects[0], None
 
     # metric words (and patterns), same search
@@ -284,6 +278,15 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             break
     if m_dist is None:
         return None
+    if carry:
+        # a sentence that names nothing, whose metric word's clause names no owner of it, goes
+        # on about the subject an earlier sentence of its paragraph (or the lead) named
+        names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
+        subject = ctx.carry.subject(ctx.seg.start, rule) \
+            if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
+        if subject is None:
+            return None
+        s_dist = CARRIED
     if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and not rule.subject_each and \
             not _continues_subject(doc.norm, ctx, ci, mention, rule, s_dist):
         # a rule about several competitors (英伟达, AMD, 英特尔) wants the one the number is about:
@@ -339,7 +342,7 @@ def _combined(norm: str, ctx: _Context, ci: int, mention: Mention) -> bool:
     return _COMBINED.search(norm, cs, mention.start) is not None
 
 
-LEAD_CARRY = False
+LEAD_CARRY = True
 #: The subject distance of a subject carried from an earlier sentence or the lead.
 CARRIED = 3
 #: Sentences looked back over for a carried subject.
