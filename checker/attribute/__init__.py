@@ -39,7 +39,7 @@ from ..rules.patterns import search as pattern_search
 from ..text import ascii_lower, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
 from .lists import Distribution, distribute
-from .periods import TimeIndex
+from .periods import TIME_WORD, TimeIndex
 from .sources import source_of
 from .terms import Hit, Terms, terms_for
 
@@ -167,16 +167,21 @@ def implausible_claims(doc: Document, mentions: list[Mention], ruleset: RuleSet,
 
 #: "从95%降至50%", "由1%提升至5%": the first number is the value before a change the sentence
 #: reports, not a current figure; read as a claim it would contradict the second.
-FROM_BEFORE = re.compile(r"(?:从|由)\s*$")
+FROM_BEFORE = re.compile(r"(?:从|由)\s*(?P<desc>[^,。;!?\d%]{0,12}?的)?\s*$")
 CHANGE_TO = re.compile(r"\s*[^\d,。;!?]{0,4}?(?:降|跌|升|涨|增|增长|增加|提升|提高|扩大|缩小|下降|上升|减少|回落)?"
                        r"(?:至|到|为)\s*$")
 
 
 def _earlier_value(norm: str, mention: Mention, ctx: _Context, ordered: list[Mention],
                    mention_starts: list[int]) -> bool:
-    """True for the "from" value of a change stated in one clause (从A降至B)."""
+    """True for the "from" value of a change stated in one clause (从A降至B, 从三年前的70%下滑到
+    40%).  A before-value that carries its own time (从2023年第四季度的23%增长到26%) is a claim
+    about that time, not dropped."""
     clause_start, clause_end = ctx.seg.clauses[ctx.seg.clause_of(mention.start)]
-    if not FROM_BEFORE.search(norm, clause_start, mention.start):
+    before = FROM_BEFORE.search(norm, clause_start, mention.start)
+    if not before:
+        return False
+    if before.group("desc") and TIME_WORD.search(before.group("desc")):
         return False
     i = bisect.bisect_right(mention_starts, mention.start)
     if i >= len(ordered) or ordered[i].start >= clause_end:
@@ -287,7 +292,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         if subject is None:
             return None
         s_dist = CARRIED
-    if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and not rule.subject_each and \
+    if s_dist is not None and 0 < s_dist < CARRIED and len(rule.subjects) > 1 and not rule.subject_each and \
             not _continues_subject(doc.norm, ctx, ci, mention, rule, s_dist):
         # a rule about several competitors (英伟达, AMD, 英特尔) wants the one the number is about:
         # "…份额约为80%,其次是谷歌,份额约为10%" must not hand 谷歌's 10% to 英伟达
@@ -310,7 +315,9 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
             value, dist = source_of(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
         elif listed is not None and listed.kind == name:
+            # the 分别 list names the number's item: that says what the number is
             value, dist = lex.qualifier_value[(name, listed.hit.term)], 0
+            own_qualifier = True
         else:
             value, dist = _qualifier(ctx, ci, mention, name, lex, own, ruleset=lex.ruleset)
         if value is None:
@@ -630,7 +637,7 @@ def _names_another_owner(norm: str, ctx: _Context, ci: int, mention: Mention, ru
 
 
 #: "2023年的GDP", "去年的份额": a time, not an owner.
-_TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明前后同期本当该首Q]+")
+_TIME_OWNER = re.compile(r"[0-9年月日季度第一二三四上下半今去明前后同期本当该首全财中个Q]+")
 
 
 def _pattern_hit(doc: Document, clause: tuple[int, int], rule: ClaimRule) -> bool:

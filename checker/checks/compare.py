@@ -299,8 +299,11 @@ def _ends_agree(a: Claim, b: Claim) -> bool:
     50-52% and 51%-53% state different ranges (a guidance restated wrongly) although they
     overlap; 2.5万-3万美元 and 25000到30000美元 are one range."""
     qa, qb = a.mention.quantity, b.mention.quantity
+    # each end is its value ± half its last digit, half-open: 40 and 41 never agree
     slack = ((qa.step or 0) + (qb.step or 0)) / 2
-    return abs(qa.low - qb.low) <= slack and abs(qa.high - qb.high) <= slack
+    if not slack:
+        return qa.low == qb.low and qa.high == qb.high
+    return abs(qa.low - qb.low) < slack and abs(qa.high - qb.high) < slack
 
 
 def _split_ranges(cluster: list[tuple[Interval, Claim]]) -> list[list[tuple[Interval, Claim]]]:

@@ -1,0 +1,252 @@
+"""Reading real news right: the time model, attribution and units that real pages need
+(issue: read real news right).  Every sentence here is written for the test, in the shapes
+real articles use; none is taken from the development corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from decimal import Decimal as D
+
+import pytest
+
+from checker.attribute.periods import TimeIndex, period_code, TIME_WORD
+from checker.checks.compare import compare
+from checker.extract import extract
+from checker.load import document_from_text
+from checker.pipeline import claims_for_document
+from checker.rules import load_rules_text
+
+RULES = textwrap.dedent("""\
+    name: t
+    entities:
+      acme: {names: [艾克米, Acme], kind: company}
+      bolt: {names: [博尔特, Bolt], kind: company}
+      cato: {names: [卡托], kind: company}
+    qualifiers:
+      region:
+        values: {china: [中国, 国内], global: [全球], europe: [欧洲], japan: [日本]}
+      plan:
+        values: {forecast: [预计, 指引, 预期], actual: []}
+        default: actual
+    claims:
+      - id: revenue
+        subject: [acme, bolt, cato]
+        metric: revenue
+        words: [营收, 收入]
+        unit: CNY
+        separate: [period, plan]
+      - id: ad-revenue
+        subject: acme
+        metric: ad-revenue
+        words: [广告收入]
+        unit: CNY
+        separate: [period]
+      - id: share
+        subject: [acme, bolt, cato]
+        metric: share
+        words: [份额, 市场份额]
+        unit: percent
+        separate: [period]
+      - id: growth
+        subject: acme
+        metric: growth
+        words: [营收]
+        unit: percent
+        separate: [period]
+      - id: sales
+        subject: acme
+        metric: sales
+        words: [销售额]
+        unit: USD
+        qualifiers: [region]
+        separate: [period]
+      - id: margin
+        subject: acme
+        metric: margin
+        words: [毛利率]
+        unit: percent
+        separate: [period, plan]
+    """)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules_text(RULES, "t.yaml")
+
+
+def read(text: str, rules, path: str = "a.txt"):
+    doc = document_from_text(text, path)
+    return {c.mention.text: c for c in claims_for_document(doc, rules)[1]}
+
+
+# --- periods as written ------------------------------------------------------------------------
+
+DATE = dt.date(2024, 2, 10)
+PERIODS = [
+    ("2025财年第三季度", None, "FY2025-Q3"), ("2025财年Q3", None, "FY2025-Q3"), ("FY2Q24", None, "FY2024-Q2"),
+    ("FY2026 Q1", None, "FY2026-Q1"), ("1Q24", None, "2024-Q1"), ("24Q3", None, "2024-Q3"),
+    ("2024年第三季", None, "2024-Q3"), ("2024 年第一季度", None, "2024-Q1"), ("2024年首季", None, "2024-Q1"),
+    ("2024年12月", None, "2024-12"), ("2024年12月15日", None, "2024-12-15"), ("去(2023)年第4季", None, "2023-Q4"),
+    ("第四季度", DATE, "2023-Q4"), ("第一季度", DATE, "2024-Q1"), ("上半年", DATE, "2024-H1"),
+    ("上季", DATE, "2023-Q4"), ("去年", DATE, "2023"), ("第二季度", None, "Q2"), ("去年", None, None),
+]
+
+
+@pytest.mark.parametrize("written,date,code", PERIODS, ids=[f"{w}@{d}" for w, d, _ in PERIODS])
+def test_period_codes(written, date, code):
+    m = TIME_WORD.search(written)
+    assert m is not None and m.group().strip() == written.strip()
+    assert period_code(m, date) == code
+
+
+def test_a_base_of_comparison_is_not_the_figures_period(rules):
+    got = read("艾克米营收为120亿元,较2022年第二季度增长8%。", rules)
+    assert got["120亿元"].time is None  # no period but the base's
+    got = read("2023年第二季度,艾克米营收为120亿元,比去年同期增长8%。", rules)
+    assert got["120亿元"].time == "2023-Q2"
+
+
+def test_a_time_after_from_belongs_to_the_value_before_the_change_only(rules):
+    got = read("2024年第四季度,艾克米份额从2023年第四季度的23%增长到26%。", rules)
+    assert got["26%"].time == "2024-Q4"
+    assert got["23%"].time == "2023-Q4"  # a before-value with its own time is a claim about that time
+    got = read("2024年,艾克米份额从三年前的70%下滑到40%。", rules)
+    assert "70%" not in got and got["40%"].time == "2024"  # without one it is no claim
+
+
+def test_the_full_year_is_the_year_in_force(rules):
+    got = read("2030年第四季度,艾克米营收为300亿元。全年营收为1100亿元。", rules)
+    assert got["1100亿元"].time == "2030"
+
+
+def test_bullets_under_a_heading_take_its_period(rules):
+    text = "2031财年第四季度业绩\n\n- 艾克米营收为120亿元\n- 艾克米市场份额为12%\n"
+    got = read(text, rules, "a.md")
+    assert got["120亿元"].time == "FY2031-Q4" and got["12%"].time == "FY2031-Q4"
+
+
+# --- comparison over time ----------------------------------------------------------------------
+
+
+def findings(articles: dict[str, str], rules):
+    claims = []
+    for path, text in articles.items():
+        claims += claims_for_document(document_from_text(text, path), rules)[1]
+    return compare(claims, rules)
+
+
+def test_figures_of_different_periods_are_different_facts(rules):
+    got = findings({"a.txt": "2030年第一季度,艾克米营收为120亿元。", "b.txt": "2031年第一季度,艾克米营收为150亿元。"}, rules)
+    assert got == []
+
+
+def test_articles_dated_a_year_apart_do_not_compare_their_undated_figures(rules):
+    got = findings({"a.txt": "发布时间:2030-04-20\n艾克米的市场份额为20%。\n",
+                    "b.txt": "发布时间:2031-04-22\n艾克米的市场份额为25%。\n"}, rules)
+    assert got == []
+
+
+def test_a_figure_of_unknown_time_is_never_an_error_against_one_of_known_time(rules):
+    got = findings({"a.txt": "2030年第一季度,艾克米的市场份额为20%。", "b.txt": "艾克米的市场份额为25%。"}, rules)
+    assert [(f.kind, f.severity, f.differs) for f in got] == [("divergence", "warning", ("time",))]
+
+
+def test_same_period_different_values_is_a_contradiction_naming_the_outlier(rules):
+    got = findings({"a.txt": "2030年第一季度,艾克米的市场份额为20%。", "b.txt": "2030年第一季度,艾克米的市场份额为20%。",
+                    "c.txt": "2030年第一季度,艾克米的市场份额为25%。"}, rules)
+    (f,) = got
+    assert f.kind == "contradiction" and "c's 25% disagrees with 20%, stated by a and b" in f.message
+    # only the disagreeing pairs: a-c and b-c, never a-b
+    assert sorted((f.claims[i].path, f.claims[j].path) for i, j in f.conflicts) == [("a.txt", "c.txt"),
+                                                                                    ("b.txt", "c.txt")]
+
+
+def test_two_ranges_of_one_guidance_disagree_at_their_ends(rules):
+    got = findings({"a.txt": "2030年第一季度,艾克米毛利率指引为40-42%。", "b.txt": "2030年第一季度,艾克米毛利率指引为41%-43%。"},
+                   rules)
+    (f,) = got
+    assert f.kind == "contradiction" and "state different ranges" in f.message
+
+
+# --- attribution -----------------------------------------------------------------------------
+
+
+def test_a_list_distributes_in_order(rules):
+    got = read("2030年,艾克米和博尔特的市场份额分别为30%和20%。", rules)
+    assert (got["30%"].subject, got["20%"].subject) == ("acme", "bolt")
+
+
+def test_a_list_of_regions_gives_each_number_its_region_and_the_unit_written_once(rules):
+    got = read("2030年,艾克米在日本和欧洲的销售额分别为7.9亿、6.4亿美元。", rules)
+    assert got["7.9亿"].qualifier("region") == "japan" and got["6.4亿美元"].qualifier("region") == "europe"
+
+
+def test_a_list_whose_items_are_not_known_gives_no_claim(rules):
+    got = read("2030年,艾克米的销售额在北美和南美分别为7.9亿、6.4亿美元。", rules)
+    assert "7.9亿" not in got and "6.4亿美元" not in got
+
+
+def test_a_part_of_the_whole_is_not_the_subjects_figure(rules):
+    got = read("艾克米营收为300亿元,其中,云业务创造40亿元收入。", rules)
+    assert "300亿元" in got and "40亿元" not in got
+
+
+def test_a_change_is_not_a_level(rules):
+    got = read("2030年艾克米的市场份额下降了2个点至18%,博尔特的份额分别上升3%及4%。", rules)
+    assert "3%" not in got and "4%" not in got
+
+
+def test_a_percent_of_an_amount_is_its_growth(rules):
+    got = read("2030年,艾克米营收同比增长9%。", rules)
+    assert got["9%"].rule == "t.growth"
+
+
+def test_a_metric_word_inside_a_longer_one_is_the_longer_ones(rules):
+    got = read("2030年,艾克米广告收入同比增长34%至250亿元。", rules)
+    assert got["250亿元"].rule == "t.ad-revenue"
+
+
+def test_a_combined_figure_is_no_single_ones(rules):
+    got = read("2030年,中国、日本和欧洲共占艾克米销售额的7200亿美元。", rules)
+    assert "7200亿美元" not in got
+
+
+def test_the_subject_carries_into_a_sentence_that_names_none(rules):
+    got = read("艾克米公布2030年第二季度财报。毛利率为41.2%,好于预期。", rules)
+    assert got["41.2%"].subject == "acme"
+    got = read("艾克米公布2030年第二季度财报。博尔特毛利率为41.2%。", rules)
+    assert "41.2%" not in got  # the sentence names another company
+
+
+def test_tenths_with_their_hundredths():
+    doc = document_from_text("营业额升五成七,纯利增四成。", "a.txt")
+    assert [(m.text, m.quantity.low) for m in extract(doc)] == [("五成七", D(57)), ("四成", D(40))]
+
+
+def test_sources_as_real_pages_name_them():
+    from checker.attribute.sources import source_of
+
+    for text, source in [("市场研究机构Canalys报告显示,出货量下降13%。", "Canalys"), ("IDC 表示,出货量下降13%。", "IDC"),
+                         ("从“Omdia”获悉,出货量下降13%。", "Omdia"), ("据IDC,出货量下降13%。", "IDC")]:
+        doc = document_from_text(text, "a.txt")
+        assert source_of(doc, 0, doc.text.index("13%"), len(doc.text)) == source, text
+
+
+# --- article dates -----------------------------------------------------------------------------
+
+DATES = [
+    ("来源:某日报 发布时间: 2030-04-22 11:26:26 编辑:某\n正文。", dt.date(2030, 4, 22)),
+    ("某财经   2030-04-19 17:49:57\n正文。", dt.date(2030, 4, 19)),
+    ("某研究 | 2030.07.16 17:57\n正文。", dt.date(2030, 7, 16)),
+    ("某某  2030年05月08日 09:07:00\n正文。", dt.date(2030, 5, 8)),
+    ("2030年7月13日 星期四\n\n标题\n正文。", dt.date(2030, 7, 13)),
+    ("原文 https://example.com/news/20300526/123.html\n正文。", dt.date(2030, 5, 26)),
+    ("截至2030年6月30日止季度,收入为334亿元,这是一段很长的正文句子,不是日期行。\n", None),
+    ("5月5日消息,某公司发布数据。\n", None),
+]
+
+
+@pytest.mark.parametrize("text,date", DATES, ids=[t[:14] for t, _ in DATES])
+def test_article_dates_in_the_forms_real_pages_use(text, date):
+    assert document_from_text(text, "a.txt").date == date
