@@ -503,3 +503,18 @@ def test_variant_check_stops_early_with_the_same_answer(text):
     folded = fold_fullwidth(text)
     simplified = to_simplified(folded)
     assert is_traditional(folded, simplified) == (_share_of_changes(folded, simplified) > HANT_SHARE)
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize("rel", ["a.md", "A.MD", "x/a.md", "a.md/b.py", ".md", "x/.md", "a.mdx", "a.md.bak",
+                                 "b/a.md/", "x.txt/y/z.py", "a\\b.md", "notes.markdown", "c.txt", "d.rst"])
+@pytest.mark.parametrize("patterns", [("*.md", "*.markdown", "*.txt"), ("*.md",), ()])
+def test_suffix_globs_match_as_gitignore_globs_do(rel, patterns):
+    """The default walk's suffix globs, matched without pathspec, match what pathspec matches."""
+    import pathspec
+
+    from checker.load.paths import _SuffixSpec, _spec
+
+    spec = _spec(patterns)
+    assert isinstance(spec, _SuffixSpec)
+    assert spec.match_file(rel) == bool(pathspec.GitIgnoreSpec.from_lines(list(patterns)).match_file(rel))
