@@ -1,18 +1,25 @@
-"""Benchmark `check`: claims per second over growing copies of the seed corpus.
+"""Benchmark `check` as users run it: whole processes over growing corpora, with the floor.
 
-    python bench/check.py [--sizes 100 200 400 800 1600] [--repeat 2]
+    python bench/check.py [--sizes 100 200 400 800 1600 3200 6400] [--repeat 3] [--jobs 1 2]
 
-Each size is that many articles: copies of the five seeds with their numbers
-varied (every digit run shifted by the copy number, so copies disagree with each
-other and the comparison has real work to do).  For each size the best of
-``--repeat`` runs is kept; the last column (time per article) stays flat when the
-run time grows linearly with the corpus.
+Each size is that many articles: copies of the five seeds with their numbers varied
+(every digit run shifted by the copy number, so copies disagree with each other and the
+comparison has real work to do).  For each size and each -j, ``factcheck check --format
+json --no-cache -j N`` runs as a process of its own: the median wall time of ``--repeat``
+runs with its spread, the CPU time, articles/s and claims/s, and the peak memory (maximum
+resident set of the command's process).  Beside it the floor of the same run: read +
+NFKC + OpenCC + one regex pass over the same files.  The last columns (ms per article,
+memory per claim) stay flat when time and memory grow linearly with the corpus.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import re
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -20,9 +27,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from checker import pipeline  # noqa: E402
-from checker.rules import load_rules  # noqa: E402
 
 #: A run of digits that is not part of a year (2023年) or a model name (H100, GPT-5).
 DIGITS = re.compile(r"(?<![A-Za-z0-9.-])(\d+)(?![\d年月日])")
@@ -43,32 +47,50 @@ def build(directory: Path, n: int) -> None:
                                                       encoding="utf-8")
 
 
+def run(cmd: list[str], env: dict) -> tuple[float, float, int, bytes]:
+    """(wall seconds, CPU seconds, peak resident KB, stdout) of one process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} exited {proc.returncode}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out
+
+
+FLOOR = ROOT / "bench" / "extract.py"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800, 1600])
-    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 200, 400, 800, 1600, 3200, 6400])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args(argv)
-    ruleset = load_rules()
-    pipeline.check([str(ROOT / "seeds")], ruleset=ruleset)  # warm up: OpenCC, regexes, lexicon
-    print(f"{'articles':>8} {'chars':>10} {'claims':>7} {'findings':>8} {'seconds':>8} {'claims/s':>9} "
-          f"{'ms/article':>10}")
-    rows = []
+    sys.path.insert(0, str(ROOT / "bench"))
+    from extract import FLOOR as floor_code, machine  # noqa: E402
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    print(f"machine: {machine()}")
+    print(f"{'articles':>8} {'-j':>2} {'claims':>7} {'wall s (spread)':>20} {'CPU s':>7} {'floor s':>7} "
+          f"{'art/s':>6} {'claims/s':>8} {'ms/art':>6} {'peak MB':>7} {'KB/claim':>8}")
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             build(Path(tmp), n)
-            chars = sum(len(p.read_text(encoding="utf-8")) for p in Path(tmp).glob("*.txt"))
-            best = None
-            for _ in range(args.repeat):
-                t0 = time.perf_counter()
-                report = pipeline.check([tmp], ruleset=ruleset)
-                elapsed = time.perf_counter() - t0
-                best = elapsed if best is None else min(best, elapsed)
-        rows.append((n, best))
-        print(f"{n:>8} {chars:>10} {report.claims:>7} {len(report.findings):>8} {best:>8.3f} "
-              f"{report.claims / best:>9.0f} {best / n * 1000:>10.1f}")
-    (n0, t0), (n1, t1) = rows[0], rows[-1]
-    print(f"time grows {t1 / t0:.1f}x for {n1 / n0:.0f}x the articles "
-          f"({'linear' if t1 / t0 < 1.25 * n1 / n0 else 'FASTER THAN LINEAR'})")
+            floor = [run([sys.executable, "-c", floor_code, tmp], env)[0] for _ in range(args.repeat)]
+            for jobs in args.jobs:
+                cmd = [sys.executable, "-m", "checker", "check", "--format", "json", "--no-cache", "--no-progress",
+                       "-j", str(jobs), tmp]
+                run(cmd, env)  # warm-up
+                runs = [run(cmd, env) for _ in range(args.repeat)]
+                walls = [r[0] for r in runs]
+                wall, cpu, peak = statistics.median(walls), statistics.median(r[1] for r in runs), max(r[2] for r in runs)
+                claims = json.loads(runs[0][3])["summary"]["claims"]
+                print(f"{n:>8} {jobs:>2} {claims:>7} {wall:>8.2f} ({min(walls):.2f}–{max(walls):.2f}) {cpu:>7.2f} "
+                      f"{statistics.median(floor):>7.2f} {n / wall:>6.0f} {claims / wall:>8.0f} "
+                      f"{wall / n * 1000:>6.1f} {peak / 1024:>7.0f} {peak / max(claims, 1):>8.1f}")
     return 0
 
 

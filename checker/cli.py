@@ -63,6 +63,12 @@ def _add_output_options(p: argparse.ArgumentParser, formats: Sequence[str]) -> N
                         "anything else that is not a regular file is refused (E208)")
 
 
+def _add_jobs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="worker processes for the per-article work (default: all cores; a small corpus "
+                        "runs in one); the output is the same for every N")
+
+
 def _add_input_options(p: argparse.ArgumentParser, *, walk: bool = True) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="articles or directories (.md, .markdown, .txt); '-' reads standard input; "
@@ -122,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                  help="check articles for contradictions, divergences and arithmetic errors",
                  description="Check articles against each other (and against an archive with --against).")
     _add_input_options(p)
+    _add_jobs_option(p)
     _add_rules_option(p)
     _add_output_options(p, FORMATS_CHECK)
     p.add_argument("--fail-on", choices=FAIL_ON, default=None,
@@ -144,6 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                  description="Write a report: a summary, one section per disputed claim with its interval "
                              "chart, then the consistent claims in brief.")
     _add_input_options(p)
+    _add_jobs_option(p)
     _add_rules_option(p)
     p.add_argument("--output", "-o", metavar="FILE", default=None,
                    help="the file to write (required; '-': standard output); a Markdown report's charts go "
@@ -157,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
                  description="List every quantity found in the articles: position, text as written, "
                              "normalized value, bound and unit.")
     _add_input_options(p)
+    _add_jobs_option(p)
     _add_output_options(p, FORMATS_EXTRACT)
 
     p = _command(sub, "rules", EPILOG_RULES_TEST, help="list the loaded rules, run their examples, or draft new ones",

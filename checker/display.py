@@ -117,10 +117,15 @@ def sarif_text(text: str) -> str:
     return display(text).replace("[", "\\[").replace("]", "\\]")
 
 
+#: What json.dumps(text, ensure_ascii=False) returns for a str, without building an encoder
+#: per call (the JSON writer calls this once per string value).
+_encode_string = json.encoder.encode_basestring
+
+
 def json_string(text: str) -> str:
     """A JSON string literal for ``text``: exact (json.loads gives ``text`` back), readable
     (CJK written as is), and with every unsafe character as a ``\\uXXXX`` escape."""
-    literal = json.dumps(text, ensure_ascii=False)
+    literal = _encode_string(text)
     if not _UNSAFE.search(literal):
         return literal
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", literal)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
 import sys
+from collections import deque
+from itertools import tee
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,25 +29,15 @@ from .checks import DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_ru
 from .config import Config, did_you_mean, id_matches, selects
 from .errors import UsageError
 from .extract import extract, parse_quantity
+from .extract.corpus import extract_paths
 from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
 from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
-from .rules.patterns import begin_document
+from .rules.patterns import add_notes, begin_document, take_notes
+from .workers import ordered_map
 from .suppress import (SUPPRESSION_RULES, Suppression, apply_suppressions, check_ids, parse_suppressions,
                        per_file_suppressions, withdraw)
-
-
-def extract_paths(paths: Sequence[str], *, date=None, stdin_filename: str | None = None,
-                  include=None, exclude=(), exclude_root=None, force_exclude: bool = False
-                  ) -> Iterator[tuple[Document, list[Mention]] | LoadProblem]:
-    """Each readable document with its mentions, or a LoadProblem for a file that cannot be read."""
-    for item in load_documents(paths, date=date, stdin_filename=stdin_filename, include=include, exclude=exclude,
-                               exclude_root=exclude_root, force_exclude=force_exclude):
-        if isinstance(item, LoadProblem):
-            yield item
-        else:
-            yield item, extract(item)
 
 
 def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention], list[Claim]]:
@@ -207,7 +200,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
           show_consistent: bool = False, stdin_filename: str | None = None, include=None, exclude=(),
           force_exclude: bool = False, select: Sequence[str] = (), ignore: Sequence[str] = (),
           cache_dir: str | os.PathLike | None = None,
-          progress: Callable[[str], None] | None = None, builtin: bool | None = None) -> Report:
+          progress: Callable[[str], None] | None = None, builtin: bool | None = None,
+          jobs: int | None = 1) -> Report:
     """Check articles against each other (and drafts against an archive).
 
     ``against``: archive directories of articles, or index files (.sqlite) written by
@@ -215,7 +209,9 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
     ``select``/``ignore``: rule ids, globs (``ai-chips.*``) or kinds; ``select`` replaces the
     configuration's, ``ignore`` adds to it.  ``cache_dir``: where the per-file cache lives
     (None: no cache).  ``progress``: called with each document's path as it is read (the
-    command line draws its progress bar with it)."""
+    command line draws its progress bar with it).  ``jobs``: worker processes for the
+    per-document work (None: all cores; a small corpus stays in this process); the report
+    is the same for every value."""
     if ruleset is None:
         ruleset = resolve_rules(rules, config, builtin=builtin)
     exclude_root = None
@@ -249,15 +245,15 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
         for role, group in (("draft", paths), ("archive", archive_dirs)):
             if not group:
                 continue
-            for item in load_sources(group, stdin_filename=stdin_filename, include=include, exclude=exclude,
-                                     exclude_root=exclude_root, force_exclude=force_exclude):
+            sources = load_sources(group, stdin_filename=stdin_filename, include=include, exclude=exclude,
+                                   exclude_root=exclude_root, force_exclude=force_exclude)
+            for item, entry in _entries(sources, role, ruleset, options, date, cache, jobs):
                 if isinstance(item, LoadProblem):
                     report.problems.append(item)
                     tick(item.path)
                     continue
                 if item.path in draft_paths:
                     continue  # read once, as a draft (named twice, or the draft is in the archive too)
-                entry = _entry(item, role, ruleset, options, date, cache)
                 if isinstance(entry, LoadProblem):
                     report.problems.append(entry)
                     tick(item.path)
@@ -354,6 +350,62 @@ def _check_selection(select: Sequence[str], ignore: Sequence[str], ruleset: Rule
             continue
         raise UsageError(f"unknown rule id or kind '{pattern}' in --select/--ignore",
                          hint=did_you_mean(pattern, (*known, *KINDS)))
+
+
+def _entries(sources, role: str, ruleset: RuleSet, options: CheckOptions, date, cache, jobs: int | None):
+    """(source, what it yields) for each source in order; a LoadProblem as (problem, problem).
+    Cache hits are answered here; the rest is computed in ``jobs`` worker processes
+    (``checker.workers``) and written to the cache here, in order."""
+    pending: deque = deque()  # (item, entry), entry None while a worker computes it
+
+    def misses():
+        for item in sources:
+            if isinstance(item, LoadProblem):
+                pending.append((item, item))
+                continue
+            digest = content_hash(item.data) if cache is not None else None
+            hit = cache.get(item.path, digest) if cache is not None else None
+            if hit is not None and (role != "draft" or hit.findings is not None):
+                pending.append((item, hit))
+                continue
+            pending.append((item, None))
+            yield item, digest
+
+    for (item, digest), entry in _computed(misses(), role, ruleset, options, date, jobs):
+        while pending[0][1] is not None:
+            yield pending.popleft()
+        pending.popleft()
+        if cache is not None and not isinstance(entry, LoadProblem):
+            cache.put(item.path, digest, entry)
+        yield item, entry
+    while pending:
+        yield pending.popleft()
+
+
+def _computed(tasks, role: str, ruleset: RuleSet, options: CheckOptions, date, jobs: int | None):
+    """((source, digest), entry) for each task, the entries computed by ``_compute_entry``."""
+    mine, theirs = tee(tasks)
+    work = ((source, role, options, date) for source, _ in theirs)
+    for entry, notes in ordered_map(_compute_entry, work, jobs=jobs, setup=(_set_worker_ruleset, (ruleset,))):
+        if notes:
+            add_notes(notes)
+        yield next(mine), entry
+
+
+_WORKER_RULESET: RuleSet | None = None
+
+
+def _set_worker_ruleset(ruleset: RuleSet) -> None:
+    global _WORKER_RULESET
+    _WORKER_RULESET = ruleset
+
+
+def _compute_entry(task) -> tuple[Entry | LoadProblem, list[str]]:
+    """The entry of one source, and (in a worker process) what user patterns' budgets did
+    there, which the parent says with its own notes."""
+    source, role, options, date = task
+    entry = _entry(source, role, _WORKER_RULESET, options, date, None)
+    return entry, (take_notes() if multiprocessing.parent_process() is not None else [])
 
 
 def _entry(source: Source, role: str, ruleset: RuleSet, options: CheckOptions, date, cache) -> Entry | LoadProblem:

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
+#: The safe YAML loader for the shipped data files: libyaml's (CSafeLoader) when PyYAML was
+#: built with it, else the pure-Python one; both build the same plain data.  Reading the
+#: lexicon with the C loader takes 12 ms instead of 34 ms of every command's start-up.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def builtin_rules_dir() -> Path:
     """The shipped rule set: rules/ of a source checkout (editable installs), else the copy

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import yaml
 
-from .resources import data_path
+from .resources import SAFE_LOADER, data_path
 
 # --- full-width folding and Traditional -> Simplified --------------------------------
 
@@ -93,7 +93,7 @@ def _simplify_chunk(chunk: str, convert) -> str:
 @lru_cache(maxsize=1)
 def _regional_terms() -> tuple[tuple[str, str], ...]:
     """Taiwan/Hong Kong words -> mainland words, equal lengths only (checker/data/regional_terms.yaml)."""
-    pairs = yaml.safe_load(data_path("regional_terms.yaml").read_text(encoding="utf-8")) or {}
+    pairs = yaml.load(data_path("regional_terms.yaml").read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}
     return tuple((str(k), str(v)) for k, v in pairs.items() if len(str(k)) == len(str(v)))
 
 

@@ -19,7 +19,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 
 GROUND = {"checker", "checker.data", "checker.model", "checker.errors", "checker.text", "checker.names",
-          "checker.interval", "checker.amounts", "checker.resources", "checker.display"}
+          "checker.interval", "checker.amounts", "checker.resources", "checker.display", "checker.workers"}
 
 #: Floors of the data flow, lowest first; a module may import its own floor's package and lower floors.
 FLOORS = [

@@ -468,3 +468,53 @@ def test_taiwan_tech_vocabulary_reads_as_the_mainland_words_rules_use():
     doc = document_from_text(text, "tw.txt")
     assert doc.norm == "辉达在AI芯片市场的市占率超过八成,数据中心与人工智能软件"
     assert len(doc.norm) == len(doc.text)
+
+
+def _share_of_changes(text: str, simplified: str) -> float:
+    """The variant's definition: the share of Han characters that conversion changed, every
+    character of the sample counted (what ``is_traditional`` decides without counting all)."""
+    from checker.load import VARIANT_SAMPLE
+    from checker.load.markdown import HAN
+
+    if len(text) > VARIANT_SAMPLE:
+        quarter, step = VARIANT_SAMPLE // 4, len(text) // 4
+        text = "".join(text[i * step:i * step + quarter] for i in range(4))
+        simplified = "".join(simplified[i * step:i * step + quarter] for i in range(4))
+    han = len(HAN.findall(text))
+    return sum(map(str.__ne__, text, simplified)) / han if han else 0.0
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize("text", [
+    "英伟达数据中心营收增长。" * 50,  # Simplified: unchanged by conversion
+    "輝達資料中心營收成長。" * 50,  # Traditional
+    "英伟达数据中心营收增长。" * 500 + "資料",  # one Traditional word in a long Simplified text
+    "英伟达数据中心营收增长。" * 100 + "資料中心營收" * 3,  # near the threshold
+    "「」" * 100,  # conversion changes punctuation, no Han character: not Traditional
+    "輝達" * 30_000,  # longer than the sample
+    "abc 123",
+])
+def test_variant_check_stops_early_with_the_same_answer(text):
+    """The Traditional/Simplified decision that stops as soon as it is known gives the answer
+    of counting every character of the sample."""
+    from checker.load import HANT_SHARE, is_traditional
+    from checker.text import fold_fullwidth, to_simplified
+
+    folded = fold_fullwidth(text)
+    simplified = to_simplified(folded)
+    assert is_traditional(folded, simplified) == (_share_of_changes(folded, simplified) > HANT_SHARE)
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize("rel", ["a.md", "A.MD", "x/a.md", "a.md/b.py", ".md", "x/.md", "a.mdx", "a.md.bak",
+                                 "b/a.md/", "x.txt/y/z.py", "a\\b.md", "notes.markdown", "c.txt", "d.rst"])
+@pytest.mark.parametrize("patterns", [("*.md", "*.markdown", "*.txt"), ("*.md",), ()])
+def test_suffix_globs_match_as_gitignore_globs_do(rel, patterns):
+    """The default walk's suffix globs, matched without pathspec, match what pathspec matches."""
+    import pathspec
+
+    from checker.load.paths import _SuffixSpec, _spec
+
+    spec = _spec(patterns)
+    assert isinstance(spec, _SuffixSpec)
+    assert spec.match_file(rel) == bool(pathspec.GitIgnoreSpec.from_lines(list(patterns)).match_file(rel))

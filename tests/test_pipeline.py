@@ -3,6 +3,7 @@ problems, exit codes."""
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from checker import pipeline
 from checker.cli import main
+from checker.rules import load_rules
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -125,3 +127,51 @@ def test_config_tolerance_and_severity_reach_the_check(tmp_path):
     assert contradictions('[rules."ai-chips.training-gpus"]\ntolerance = "100%"\n') == []
     (relevelled,) = contradictions('[rules."ai-chips.training-gpus"]\nseverity = "warning"\n')
     assert relevelled.severity == "warning"
+
+
+def _copies(directory, n):
+    """``n`` articles: the seeds, copied with their numbers nudged (so copies disagree)."""
+    import re as _re
+    from pathlib import Path as _Path
+
+    seeds = sorted((_Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+    for i in range(n):
+        text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+        k = i // len(seeds)
+        text = _re.sub(r"(?<![A-Za-z0-9.-])(\d+)(?![\d年月日])", lambda m: str(int(m.group(1)) + k % 7), text)
+        (directory / f"{i:03d}_{seeds[i % len(seeds)].name}").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.issue(14)
+def test_workers_give_the_report_and_mentions_of_one_process(tmp_path):
+    """check and extract with two worker processes give exactly what one process gives, in
+    the same order; with the per-file cache too (a second run answers from it)."""
+    from checker.extract.corpus import extract_paths
+    from checker.render import render_report_text
+    from checker.render.mentions import render_mentions
+    from checker.workers import MIN_ITEMS
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    _copies(corpus, MIN_ITEMS + 7)
+    (corpus / "bad.txt").write_bytes(b"")  # a problem keeps its place too
+    ruleset = load_rules()
+
+    def as_json(**kw):
+        report = pipeline.check([str(corpus)], ruleset=ruleset, show_consistent=True, **kw)
+        return report.problems, render_report_text(report, "json", show_consistent=True)
+
+    one = as_json(jobs=1)
+    assert json.loads(one[1])["summary"]["articles"] == MIN_ITEMS + 7
+    assert as_json(jobs=2) == one
+    cache = tmp_path / "cache"
+    assert as_json(jobs=2, cache_dir=cache) == one
+    assert as_json(jobs=2, cache_dir=cache) == one  # from the cache
+
+    def mentions(jobs):
+        items = list(extract_paths([str(corpus)], jobs=jobs))
+        out = io.StringIO()
+        render_mentions([i for i in items if isinstance(i, tuple)], "json", out)
+        return [i for i in items if not isinstance(i, tuple)], out.getvalue()
+
+    assert mentions(2) == mentions(1)

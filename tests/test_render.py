@@ -526,3 +526,29 @@ def test_sarif_and_github_list_a_bounded_number_of_other_sides(seed_report):
     lines = render_report_text(report, "github").splitlines()
     assert len(lines) == 40
     assert all(line.count("archive/") == github.MAX_OTHERS + 1 for line in lines)
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize("obj", [
+    {"version": 1, "mentions": [{"path": "a.md", "line": 3, "col": 7, "text": "约3.5亿元", "low": None,
+                                 "high": None, "bound": "approx", "unit": "CNY", "classifier": None}]},
+    {"s": "quote \" backslash \\ newline \n tab \t \u2028 \x00 价", "e": {}, "l": [], "t": (1, [2, {}]),
+     "b": [True, False, None], "n": -12, 3: "int key"},
+    [[[]]], "plain", 0, None,
+])
+def test_json_writer_writes_what_json_dumps_writes(obj):
+    """Without Decimals, the JSON writer gives json.dumps's bytes (indent 2, UTF-8 kept, unsafe
+    characters escaped as everywhere: checker.display.json_text)."""
+    from checker.display import json_text
+
+    assert json_dumps(obj) == json_text(obj, indent=2)
+
+
+@pytest.mark.issue(14)
+def test_json_writer_keeps_every_digit_of_a_decimal_met_twice():
+    """The same value written twice (from the memo) keeps its exact digits; 0 and -0 stay apart."""
+    values = [Decimal("98"), Decimal("98.0"), Decimal("33.333333333333333333333333"), Decimal("33.333333333333333333333333"),
+              Decimal("0"), Decimal("-0"), Decimal("7E+12")]
+    assert json.loads(json_dumps(values), parse_float=Decimal, parse_int=Decimal) == values
+    assert json_dumps(values).split() == ["[", "98,", "98,", "33.333333333333333333333333,",
+                                          "33.333333333333333333333333,", "0,", "-0,", "7000000000000", "]"]

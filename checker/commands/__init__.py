@@ -135,6 +135,14 @@ def rule_tolerances(ruleset) -> dict:
     return {r.id: (r.tolerance, r.tolerance_relative) for r in ruleset.rules}
 
 
+def jobs_of(args) -> int | None:
+    """--jobs N (None: all cores); a usage error below 1."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"bad --jobs value {jobs}", hint="give a number of processes of at least 1")
+    return jobs
+
+
 def require_paths(args, what: str) -> None:
     """A usage error when no PATH was given."""
     if not args.paths:
@@ -143,5 +151,5 @@ def require_paths(args, what: str) -> None:
 
 
 __all__ = ["ALL_FORMATS", "FAIL_ON", "FORMATS_CHECK", "FORMATS_EXTRACT", "check_stdin_filename", "choose_format",
-           "configured", "exit_code_for", "explicit_paths", "report_pattern_notes", "report_problems", "require_paths",
+           "configured", "exit_code_for", "explicit_paths", "jobs_of", "report_pattern_notes", "report_problems", "require_paths",
            "rule_tolerances", "say", "split_ids"]

@@ -15,7 +15,7 @@ import sys
 from .. import pipeline
 from ..archive import is_index_file
 from ..render import render_report, write_output, write_report
-from . import (builtin_choice, check_stdin_filename, choose_format, configured, exit_code_for, explicit_paths,
+from . import (builtin_choice, check_stdin_filename, choose_format, configured, exit_code_for, explicit_paths, jobs_of,
                report_pattern_notes, report_problems, require_paths, split_ids)
 from .progress import CheckProgress
 from .settings import show_settings, statistics_text
@@ -37,7 +37,7 @@ def run(args) -> int:
                                 show_consistent=args.show_consistent, stdin_filename=args.stdin_filename,
                                 force_exclude=args.force_exclude, select=select, ignore=ignore,
                                 cache_dir=None if args.no_cache else pipeline.default_cache_dir(),
-                                progress=tick)
+                                progress=tick, jobs=jobs_of(args))
     report_pattern_notes()
     named_unreadable = report_problems(report, explicit_paths(args))
     if args.quiet:

@@ -25,7 +25,7 @@ from ..errors import FactcheckError, UsageError
 from ..model import Report
 from ..render import write_atomic, write_report
 from ..render.markdown import chart_files, render_text
-from . import (builtin_choice, check_stdin_filename, configured, exit_code_for, explicit_paths, report_pattern_notes,
+from . import (builtin_choice, check_stdin_filename, configured, exit_code_for, explicit_paths, jobs_of, report_pattern_notes,
                report_problems, require_paths, rule_tolerances, say, split_ids)
 from .progress import CheckProgress
 
@@ -49,7 +49,8 @@ def build_report(args, config, ruleset=None) -> Report:
                               config=config, date=args.date, stdin_filename=args.stdin_filename,
                               show_consistent=True, force_exclude=args.force_exclude, select=split_ids(args.select),
                               ignore=split_ids(args.ignore),
-                              cache_dir=None if args.no_cache else pipeline.default_cache_dir(), progress=tick)
+                              cache_dir=None if args.no_cache else pipeline.default_cache_dir(), progress=tick,
+                              jobs=jobs_of(args))
 
 
 def charts_dir(output: str) -> Path:

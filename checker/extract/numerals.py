@@ -29,6 +29,8 @@ from importlib import resources
 
 import yaml
 
+from ..resources import SAFE_LOADER
+
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
 
@@ -37,7 +39,7 @@ _ZERO = Decimal(0)
 def lexicon() -> dict:
     """The lexicon (checker/data/lexicon.yaml), loaded once."""
     text = resources.files("checker").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 _LEX = lexicon()

@@ -83,12 +83,18 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _at_least_cells(text: str, width: int) -> bool:
+    """``cells(text) >= width``, without counting when the length already says so (a
+    character is one cell or two, so ``len(text) >= width`` is enough)."""
+    return len(text) >= width or cells(text) >= width
+
+
 def _wrap_width(lines: list[str]) -> int | None:
     """WRAP_MIN when the document is hard-wrapped, else None: most of its long lines end
     without sentence punctuation (a page with one paragraph per line ends nearly all of
     them with 。; wire copy wraps mid-sentence, at a width counted in bytes or cells that
     varies with the mix of scripts, so the width itself is no reliable sign)."""
-    long = [line.rstrip() for line in lines if cells(line.rstrip()) >= WRAP_MIN]
+    long = [body for body in map(str.rstrip, lines) if _at_least_cells(body, WRAP_MIN)]
     if len(long) < WRAP_LINES:
         return None
     open_ended = sum(1 for line in long if line[-1] not in _LINE_END_PUNCT)
@@ -100,7 +106,7 @@ def _runs_on(line: str, following: str, width: int | None) -> bool:
     if width is None:
         return False
     body = line.rstrip()
-    if not body or cells(body) < width or body[-1] in _LINE_END_PUNCT:
+    if not body or not _at_least_cells(body, width) or body[-1] in _LINE_END_PUNCT:
         return False
     nxt = following.lstrip()
     return bool(nxt) and not nxt.startswith(("-", "*", "#", ">", "•"))

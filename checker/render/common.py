@@ -145,41 +145,85 @@ def counts_line(findings: list[Finding]) -> list[tuple[str, int]]:
 
 def json_dumps(obj, indent: int = 2) -> str:
     """JSON text in which Decimals are written as JSON numbers, digit for digit
-    (json.dumps would need float() and lose exactness).  Keys keep their order."""
+    (json.dumps would need float() and lose exactness).  Keys keep their order.
+
+    The same bytes as ``checker.display.json_text(obj, indent=indent)`` would give with each
+    Decimal written by ``decimal_text``, but without a ``json.dumps`` call (and a new
+    encoder) per value: strings go through ``json_string`` (the C escaper, then the unsafe
+    characters), and a Decimal met again (the same 98 in many mentions) comes from a memo."""
     out: list[str] = []
-    _dump(obj, out, indent, 0)
+    _dump(obj, out.append, " " * indent, "\n", {})
     return "".join(out)
 
 
-def _dump(obj, out: list[str], indent: int, level: int) -> None:
-    if isinstance(obj, Decimal):
-        out.append(decimal_text(obj))
-    elif isinstance(obj, str):
-        out.append(json_string(obj))  # exact, with no raw control, bidi or surrogate character
-    elif obj is None or isinstance(obj, (bool, int)):
-        out.append(json.dumps(obj))
-    elif isinstance(obj, dict):
+_escape = json_string  # exact, with no raw control, bidi or surrogate character
+
+
+def _scalar(obj, memo: dict) -> str | None:
+    """The JSON text of a scalar, or None for a container."""
+    t = type(obj)
+    if t is str:
+        return _escape(obj)
+    if t is Decimal:
         if not obj:
-            out.append("{}")
-            return
-        pad, inner = "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
-        out.append("{")
-        for i, (key, value) in enumerate(obj.items()):
-            out.append(("," if i else "") + inner + json_string(str(key)) + ": ")
-            _dump(value, out, indent, level + 1)
-        out.append(pad + "}")
-    elif isinstance(obj, (list, tuple)):
+            return decimal_text(obj)  # 0 and -0 are equal but written apart
+        text = memo.get(obj)
+        if text is None:  # decimal_text depends on the value only (98 and 98.0 both give "98")
+            text = memo[obj] = decimal_text(obj)
+        return text
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if t is int:
+        return int.__repr__(obj)
+    if isinstance(obj, (dict, list, tuple)):
+        return None
+    if isinstance(obj, str):
+        return _escape(obj)
+    if isinstance(obj, int):
+        return int.__repr__(obj)
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def _dump(obj, write, step: str, pad: str, memo: dict) -> None:
+    text = _scalar(obj, memo)
+    if text is not None:
+        write(text)
+        return
+    inner = pad + step
+    if isinstance(obj, dict):
         if not obj:
-            out.append("[]")
+            write("{}")
             return
-        pad, inner = "\n" + " " * (indent * level), "\n" + " " * (indent * (level + 1))
-        out.append("[")
-        for i, value in enumerate(obj):
-            out.append(("," if i else "") + inner)
-            _dump(value, out, indent, level + 1)
-        out.append(pad + "]")
-    else:
-        raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+        write("{")
+        sep = inner
+        for key, value in obj.items():
+            text = _scalar(value, memo)
+            if text is not None:
+                write(sep + _escape(str(key)) + ": " + text)
+            else:
+                write(sep + _escape(str(key)) + ": ")
+                _dump(value, write, step, inner, memo)
+            sep = "," + inner
+        write(pad + "}")
+        return
+    if not obj:
+        write("[]")
+        return
+    write("[")
+    sep = inner
+    for value in obj:
+        text = _scalar(value, memo)
+        if text is not None:
+            write(sep + text)
+        else:
+            write(sep)
+            _dump(value, write, step, inner, memo)
+        sep = "," + inner
+    write(pad + "]")
 
 
 # --- files ----------------------------------------------------------------------------

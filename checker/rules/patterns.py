@@ -135,6 +135,8 @@ class _Budget:
     #: documents on which the document budget ran out, and whether the run budget did
     exhausted_on: list = field(default_factory=list)
     run_reported: bool = False
+    #: notes of worker processes, said with this process's own (``add_notes``)
+    carried: list = field(default_factory=list)
 
 
 _BUDGET = _Budget()
@@ -198,8 +200,15 @@ def take_notes() -> list[str]:
                      f"match from then on")
     budget.timeouts.clear()
     budget.exhausted_on.clear()
+    notes.extend(budget.carried)
+    budget.carried.clear()
     return notes
 
 
-__all__ = ["DOCUMENT_BUDGET", "PATTERN_TIMEOUT", "RUN_BUDGET", "UserPattern", "begin_document", "compile_pattern",
+def add_notes(notes: list[str]) -> None:
+    """Notes a worker process's ``take_notes`` gave, to be said by this process's next one."""
+    _BUDGET.carried.extend(notes)
+
+
+__all__ = ["DOCUMENT_BUDGET", "PATTERN_TIMEOUT", "RUN_BUDGET", "UserPattern", "add_notes", "begin_document", "compile_pattern",
            "reset_budgets", "search", "take_notes"]
