@@ -250,3 +250,47 @@ DATES = [
 @pytest.mark.parametrize("text,date", DATES, ids=[t[:14] for t, _ in DATES])
 def test_article_dates_in_the_forms_real_pages_use(text, date):
     assert document_from_text(text, "a.txt").date == date
+
+
+# --- units as real pages write them ------------------------------------------------------------
+
+LATIN = [
+    ("融资$4.5B", D("4.5e9"), "USD"), ("获得US$3 billion投资", D("3e9"), "USD"), ("$100 million的订单", D("1e8"), "USD"),
+    ("4.5 billion美元", D("4.5e9"), "USD"), ("405B参数", D("4.05e11"), "number"), ("8B模型", D("8e9"), "number"),
+]
+
+
+@pytest.mark.parametrize("text,value,unit", LATIN, ids=[t for t, _, _ in LATIN])
+def test_latin_magnitudes(text, value, unit):
+    (m,) = extract(document_from_text(text, "a.txt"))
+    assert (m.quantity.low, m.quantity.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text", ["B200芯片", "4K显示器", "3M公司", "5G网络"])
+def test_letters_that_are_names_are_no_magnitudes(text):
+    assert extract(document_from_text(text, "a.txt")) == []
+
+
+def test_the_same_amount_in_two_scripts_agrees(rules):
+    got = findings({"a.txt": "2030年第一季度,艾克米在全球的销售额为45亿美元。",
+                    "b.txt": "2030年第一季度,艾克米在全球的销售额为$4.5B。"}, rules)
+    assert got == []
+
+
+def test_a_count_without_its_measure_word_is_the_same_fact():
+    rules = load_rules_text(textwrap.dedent("""\
+        name: m
+        entities:
+          acme: [艾克米]
+        claims:
+          - id: params
+            subject: acme
+            metric: params
+            words: [参数]
+            unit: count
+            classifier: [个]
+        """), "m.yaml")
+    for text in ("艾克米的模型有3000亿参数。", "艾克米的模型有3000亿个参数。"):
+        (claim,) = claims_for_document(document_from_text(text, "a.txt"), rules)[1]
+        assert claim.mention.quantity.low == D("3e11")
+    assert claims_for_document(document_from_text("艾克米的模型有3000亿。", "a.txt"), rules)[1] == []

@@ -229,7 +229,10 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, rule
 def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Terms, order: int,
           period: dict[str, str | None]):
     q = mention.quantity
-    if rule.classifiers:
+    bare_count = q.unit == "number" and "count" in rule.accepted_units and "number" not in rule.accepted_units
+    if bare_count and not _names_what_it_counts(doc.norm, mention, rule):
+        return None  # a bare number is a count only when the thing counted follows it
+    if rule.classifiers and not bare_count:
         if not q.classifier or _simplified(q.classifier) not in rule.classifiers:
             return None
     if rule.range_low is not None and q.low is not None and q.low < rule.range_low:
@@ -410,6 +413,13 @@ def _carried(named: list[str], rule: ClaimRule, kinds: set[str], entities) -> st
         if eid in entities and entities[eid].kind and entities[eid].kind in kinds:
             return ""
     return None
+
+
+def _names_what_it_counts(norm: str, mention: Mention, rule: ClaimRule) -> bool:
+    """True when the rule's metric word follows the number right away: "3000亿参数" counts
+    what "3000亿个参数" counts (the measure word is often left out)."""
+    after = ascii_lower(norm[mention.end:mention.end + 12].lstrip(" 个"))
+    return any(after.startswith(w) for w in rule.words)
 
 
 def _inside(hits: list[Hit], lex: Terms) -> set[int]:

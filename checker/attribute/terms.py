@@ -68,6 +68,8 @@ class Terms:
         self.rules_by_unit: dict[str, list[tuple[int, ClaimRule]]] = {}
         for i, rule in enumerate(ruleset.rules):
             units = dict.fromkeys(c for u in rule.accepted_units for c in (CURRENCIES if u == "money" else (u,)))
+            if "count" in units and "number" not in units:
+                units["number"] = None  # 3000亿参数: a count written without its measure word
             for u in units:
                 self.rules_by_unit.setdefault(u, []).append((i, rule))
 

@@ -214,7 +214,49 @@ def extract(doc: Document) -> list[Mention]:
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
-    return _tenths_and_units(doc, _shared_units(norm, out))
+    return _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))
+
+
+# Magnitudes written in Latin letters, as English-language sources and model names write them.
+# Accepted: "$4.5B", "US$3 billion", "$100 million", "4.5 billion美元", "405B参数", "8B模型", "12.5k",
+# "2 trillion dollars".  Not: "B200", "H100", "5G", "3M公司" (a letter before the digits, or a
+# name after them), "4K显示器".
+_LATIN_SCALE = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "b": 9, "bn": 9, "billion": 9,
+                "t": 12, "tn": 12, "trillion": 12}
+_LATIN = re.compile(
+    r"""(?<![A-Za-z0-9.])(?P<cur>US\$|\$|USD\s?)?(?P<num>\d+(?:\.\d+)?)\s?
+        (?P<scale>thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])
+        \s*(?P<after>美元|美金|dollars?|USD|参数|个参数|parameters?|tokens?|模型)?""", re.VERBOSE)
+
+
+def _latin_magnitudes(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """Add the Latin-letter magnitudes (one pass over the matching view), replacing a bare
+    "$4.5" read before its letter; a magnitude with neither a currency nor a word that says
+    what it counts (参数, tokens) is left alone (4K, 5G)."""
+    norm = doc.norm
+    if not any(c in norm for c in "kKMBTmbt"):
+        return mentions
+    out = list(mentions)
+    for m in _LATIN.finditer(norm):
+        scale_word = m.group("scale")
+        money = bool(m.group("cur")) or (m.group("after") or "").lower().startswith(("美", "dollar", "usd"))
+        counted = (m.group("after") or "") in ("参数", "个参数", "parameter", "parameters", "token", "tokens", "模型")
+        if not money and not counted and scale_word.lower() not in ("thousand", "million", "billion", "trillion"):
+            continue
+        digits = m.group("num")
+        places = len(digits.split(".")[1]) if "." in digits else 0
+        power = _LATIN_SCALE[scale_word.lower()]
+        value = (Decimal(digits) * Decimal(10) ** power).normalize()
+        value = value.quantize(_ONE) if value == value.to_integral_value() else value
+        step = Decimal(10) ** (power - places)
+        end = m.end("scale") if not money or m.group("cur") else m.end("after")
+        start = m.start()
+        quantity = Quantity(low=value, high=value, bound="exact", unit="USD" if money else "number",
+                            classifier=None, step=step)
+        out = [x for x in out if x.end <= start or x.start >= end]
+        line, col = doc.position(start)
+        out.append(Mention(start, end, line, col, doc.text[start:end], quantity))
+    return sorted(out, key=lambda x: x.start)
 
 
 #: "四成八" is 48%: a digit after 成 gives the hundredths (五成九 = 59%).  Not: "三成以上",
