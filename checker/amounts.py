@@ -12,6 +12,7 @@ style everywhere.
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 
 from .interval import Interval
@@ -91,12 +92,24 @@ def unit_suffix(unit: str, classifier: str | None = None) -> str:
 
 
 def amount_text(value: Decimal, unit: str, classifier: str | None = None) -> str:
-    """One amount with its unit: 900亿美元, 98%, 3万张."""
+    """One amount with its unit: 900亿美元, 98%, 3万张; a date (unit ``date``) as ISO 2027-12-31."""
+    if unit == "date":
+        return date_text(value)
     return number_text(value) + unit_suffix(unit, classifier)
 
 
+def date_text(value: Decimal) -> str:
+    """A day given as its proleptic ordinal, as ISO: 2027-12-31."""
+    if not value.is_finite():
+        return "…"
+    return _dt.date.fromordinal(int(value)).isoformat()
+
+
 def difference_text(value: Decimal, unit: str, classifier: str | None = None) -> str:
-    """How far apart two amounts are: "5万张", "1 percentage point", "2.5 percentage points"."""
+    """How far apart two amounts are: "5万张", "1 percentage point", "2.5 percentage points",
+    "92 days"."""
+    if unit == "date":
+        return f"{number_text(value)} day{'' if value == 1 else 's'}"
     if unit == "percent":
         return f"{number_text(value)} percentage point{'' if value == 1 else 's'}"
     return amount_text(value, unit, classifier)
@@ -118,7 +131,9 @@ def interval_text(iv: Interval, unit: str | None = None, classifier: str | None 
 
 def value_text(q: Quantity) -> str:
     """A quantity's normalized value for people: "3万–5万张", "> 80%", "≈ 0.04美元",
-    "300万美元/天"."""
+    "300万美元/天", "2027-10-01–2027-12-31"."""
+    if q.unit == "date" and q.low is not None and q.high is not None:
+        return date_text(q.low) if q.low == q.high else f"{date_text(q.low)}–{date_text(q.high)}"
     if q.low is not None and q.high is not None and q.low != q.high:
         body = f"{number_text(q.low)}–{number_text(q.high)}"
     elif q.low is not None:

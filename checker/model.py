@@ -39,7 +39,7 @@ DEFAULT_SEVERITY = {
 
 #: Units a claim rule may require.  ``money`` accepts any ISO 4217 currency (the
 #: currency then keeps claims apart: different currencies are never compared).
-GENERIC_UNITS = ("percent", "pp", "times", "count", "number", "money")
+GENERIC_UNITS = ("percent", "pp", "times", "count", "number", "money", "date")
 CURRENCIES = ("USD", "CNY", "HKD", "TWD", "EUR", "JPY", "GBP", "KRW", "INR", "SGD", "AUD", "CAD", "CHF",
               "RUB", "AED", "SAR", "MOP", "MYR", "THB", "VND", "IDR", "PHP", "BRL", "NZD")
 PHYSICAL_UNITS = ("nm", "mm", "cm", "m", "km", "mg", "g", "kg", "t", "B", "KB", "MB", "GB", "TB", "PB", "EB",
@@ -141,7 +141,8 @@ class Quantity:
       An exact figure has ``low == high``.
     * ``bound``: one of BOUNDS.  ``gt``/``ge`` leave ``high`` None; ``lt``/``le``
       leave ``low`` None, except a bounded range such as 多达5万亿-7万亿 (le, both set).
-    * ``unit``: ISO 4217 code (USD, CNY, HKD, TWD, EUR, JPY …), ``percent``, ``pp``
+    * ``unit``: ISO 4217 code (USD, CNY, HKD, TWD, EUR, JPY …), ``date`` (a milestone's
+      date: ``low``/``high`` are the first and last day as proleptic ordinals), ``percent``, ``pp``
       (个百分点), ``times`` (倍), ``count`` (with ``classifier``), ``number`` (a bare
       magnitude), or a physical unit symbol (nm, GB, W …).
     * ``classifier``: the measure word of a count as written (张, 塊, 个, 家 …).

@@ -294,3 +294,39 @@ def test_a_count_without_its_measure_word_is_the_same_fact():
         (claim,) = claims_for_document(document_from_text(text, "a.txt"), rules)[1]
         assert claim.mention.quantity.low == D("3e11")
     assert claims_for_document(document_from_text("艾克米的模型有3000亿。", "a.txt"), rules)[1] == []
+
+
+# --- dates as claim values ---------------------------------------------------------------------
+
+FAB = textwrap.dedent("""\
+    name: fab
+    entities:
+      acme: {names: [艾克米], kind: company}
+    claims:
+      - id: fab-start
+        subject: acme
+        metric: fab-production-start
+        words: [投产, 量产]
+        unit: date
+    """)
+
+
+def test_a_milestone_date_is_an_interval_of_days():
+    rules = load_rules_text(FAB, "fab.yaml")
+    got = read("艾克米的新工厂将于2032年底投产,另一条产线2033至2034年间量产,第三条2031年3月15日投产。", rules)
+    spans = {text: (dt.date.fromordinal(int(c.mention.quantity.low)), dt.date.fromordinal(int(c.mention.quantity.high)))
+             for text, c in got.items()}
+    assert spans["2032年底"] == (dt.date(2032, 10, 1), dt.date(2032, 12, 31))
+    assert spans["2033至2034年间"] == (dt.date(2033, 1, 1), dt.date(2034, 12, 31))
+    assert spans["2031年3月15日"] == (dt.date(2031, 3, 15), dt.date(2031, 3, 15))
+
+
+def test_a_schedule_stated_at_two_as_of_dates_is_a_revision_and_at_one_a_contradiction():
+    rules = load_rules_text(FAB, "fab.yaml")
+    got = findings({"a.txt": "发布时间: 2030-05-01\n艾克米表示,新工厂将于2032年底投产。\n",
+                    "b.txt": "发布时间: 2030-05-20\n艾克米的新工厂预计2034年投产。\n",
+                    "c.txt": "发布时间: 2031-09-01\n艾克米称新工厂的投产推迟到2033至2034年间。\n"}, rules)
+    kinds = sorted((f.kind, f.differs) for f in got)
+    assert kinds == [("contradiction", ()), ("divergence", ("as-of",))]
+    (same_time,) = [f for f in got if f.kind == "contradiction"]
+    assert {c.path for c in same_time.claims} == {"a.txt", "b.txt"}  # both stated in May 2030

@@ -29,17 +29,18 @@ garbled "p00" reads as H100.
 from __future__ import annotations
 
 import bisect
+from decimal import Decimal
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import Claim, Document, Mention
+from ..model import Claim, Document, Mention, Quantity
 from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
 from ..text import ascii_lower, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
 from .lists import Distribution, distribute
-from .periods import TIME_WORD, TimeIndex
+from .periods import FULL_YEAR, TIME_WORD, TimeIndex, period_span
 from .sources import source_of
 from .terms import Hit, Terms, terms_for
 
@@ -97,18 +98,22 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
     """The claims the rules make of a document's mentions (at most one per mention).
     ``_relaxed_for`` (see ``implausible_claims``): read only the mentions starting at these
     offsets, and without the rules' ``plausible`` ranges."""
-    if not mentions or not ruleset.rules:
+    if not ruleset.rules:
         return []
     lex = terms_for(ruleset)
+    if not mentions and not lex.rules_by_unit.get("date"):
+        return []
     norm = doc.norm
     # Only the sentences that carry a number are segmented into clauses and scanned for
     # names and words: a claim never reads outside its own sentence.
     seg_starts = sentence_starts(norm)
     known = lex.known
 
+    times = TimeIndex(doc)
+    if lex.rules_by_unit.get("date"):
+        mentions = list(mentions) + _date_mentions(doc, times, mentions)
     ordered = sorted(mentions, key=lambda m: m.start)
     mention_starts = [m.start for m in ordered]
-    times = TimeIndex(doc)
     carry = _Carry(norm, seg_starts, lex)
     contexts: dict[int, _Context] = {}
     claims: list[Claim] = []
@@ -307,7 +312,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
     qualifiers: list[tuple[str, str]] = []
     if "time" not in period:
         period["time"], period["how"] = ctx.times.period_of(ctx.seg, ci, mention.start, mention.end)
-    time = period["time"]
+    # a milestone's date is its value; the time it is stated at is its article's date (as-of)
+    time = None if q.unit == "date" else period["time"]
     own_qualifier = False
     for name in rule.all_qualifiers:
         if name == "period":
@@ -413,6 +419,26 @@ def _carried(named: list[str], rule: ClaimRule, kinds: set[str], entities) -> st
         if eid in entities and entities[eid].kind and entities[eid].kind in kinds:
             return ""
     return None
+
+
+def _date_mentions(doc: Document, times: TimeIndex, mentions: list[Mention]) -> list[Mention]:
+    """The dates of a document as quantities of unit ``date``, for rules whose value is a
+    milestone's date (投产, 量产, 上市): 2027年底 is [2027-10-01, 2027-12-31], 2028至2029年间
+    [2028-01-01, 2029-12-31], 2026年3月15日 that day (first and last day as ordinals).  A base of
+    comparison, a part of a year without its year and a date inside an amount are none."""
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for w in times.words:
+        if w.base or w.period is None or w.period == FULL_YEAR:
+            continue
+        span = period_span(w.period)
+        if span is None or any(s < w.end and w.start < e for s, e in taken):
+            continue
+        line, col = doc.position(w.start)
+        quantity = Quantity(low=Decimal(span[0].toordinal()), high=Decimal(span[1].toordinal()), bound="exact",
+                            unit="date", classifier=w.period)
+        out.append(Mention(w.start, w.end, line, col, doc.text[w.start:w.end], quantity))
+    return out
 
 
 def _names_what_it_counts(norm: str, mention: Mention, rule: ClaimRule) -> bool:

@@ -10,6 +10,7 @@ Accepted: 2023年, 2019 年, 2024财年, 2025财年第三季度, 2025财年Q3, F
 2024年第一季度, 2024 年第一季度, 2024年Q3, 2024Q1, 2024 Q1, 2024年首季, 2024年第三季 (without 度),
 2024年12月, 2024年12月15日, 去年, 今年上半年, 去(2025)年第4季, 上季, 本季度, and a part alone
 (一季度, 第二季, 首季, 前三季度, 下半年), whose year is the latest one the article's date allows.
+Ends of a year and spans of years, for milestones: 2027年底, 年初, 2028至2029年间.
 Not a period: a bare "2024" without 年, a month without a year, and a **base of comparison**:
 ``较2023年第二季度增长8%``, ``比去年同期``, ``与2022年相比``, ``同比`` — the figure is about the
 current period, the base is another one.
@@ -28,9 +29,10 @@ from dataclasses import dataclass
 from ..model import Document
 from .clauses import Segment
 
-_PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年|前(?:三|六|九)个月|中期"
+_PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年|前(?:三|六|九)个月|中期|年?[底末初](?!期)"
 TIME_WORD = re.compile(
-    rf"""(?P<fy>(?:19|20)\d{{2}})\s*财年\s*(?:第?(?P<fyq>[一二三四1-4])季度?|Q(?P<fyq2>[1-4])(?![0-9]))?
+    rf"""(?P<ry1>(?:19|20)\d{{2}})\s*年?\s*(?:至|到|-|~|～)\s*(?P<ry2>(?:19|20)\d{{2}})\s*年(?:间|之间)?
+      |(?P<fy>(?:19|20)\d{{2}})\s*财年\s*(?:第?(?P<fyq>[一二三四1-4])季度?|Q(?P<fyq2>[1-4])(?![0-9]))?
       |(?<![A-Za-z])FY\s*(?P<fy3>(?:19|20)?\d{{2}})(?:\s*Q(?P<fyq3>[1-4]))?(?![0-9])
       |(?<![A-Za-z0-9])Q(?P<qfy>[1-4])\s*FY\s*(?P<fy4>(?:19|20)?\d{{2}})(?![0-9])
       |(?<![A-Za-z0-9])FY(?P<fyq5>[1-4])Q(?P<fy5>\d{{2}})(?![0-9])
@@ -46,7 +48,8 @@ RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年
                   "前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
 _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4",
                "首": "Q1", "上半年": "H1", "下半年": "H2", "前三季": "Q1-Q3", "前三季度": "Q1-Q3", "全年": "",
-               "前三个月": "Q1", "前六个月": "H1", "前九个月": "Q1-Q3", "中期": "H1"}
+               "前三个月": "Q1", "前六个月": "H1", "前九个月": "Q1-Q3", "中期": "H1",
+               "底": "end", "末": "end", "年底": "end", "年末": "end", "初": "start", "年初": "start"}
 
 #: A time word right after one of these is the base of a comparison, not the figure's period:
 #: 较2023年第二季度, 比去年同期, 相比2022年, 与去年相比, 同比 (a base by itself).
@@ -203,7 +206,7 @@ def _latest(part: str, date: _dt.date | None) -> str:
     allows: in an article of 2024-02-10, 第四季度 is 2023-Q4, 第一季度 2024-Q1."""
     if date is None:
         return part
-    start_month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7, "Q1-Q3": 1}.get(part, 1)
+    start_month = {"Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7, "Q1-Q3": 1, "end": 10}.get(part, 1)
     year = date.year if date.month >= start_month else date.year - 1
     return f"{year}-{part}"
 
@@ -216,6 +219,8 @@ def _quarter_of(date: _dt.date, shift: int) -> str:
 def period_code(m: re.Match, date: _dt.date | None) -> str | None:
     """A time word as a period code (module docstring), resolved against the article's date."""
     g = m.group
+    if g("ry1"):
+        return f"{g('ry1')}/{g('ry2')}"
     if g("fy"):
         part = _part_code(g("fyq") or g("fyq2"))
         return f"FY{g('fy')}" + (f"-{part}" if part else "")
@@ -263,6 +268,10 @@ def period_span(code: str) -> tuple[_dt.date, _dt.date] | None:
     """The first and last day a period code covers (None for a part without a year).
     A fiscal year is taken broadly: from the start of the calendar year before it to the
     end of its own, since fiscal calendars differ by company."""
+    if "/" in code:  # 2028至2029年间
+        first, last = code.split("/", 1)
+        a, b = period_span(first), period_span(last)
+        return (a[0], b[1]) if a and b else None
     m = _CODE.match(code)
     if not m:
         return None
@@ -272,7 +281,7 @@ def period_span(code: str) -> tuple[_dt.date, _dt.date] | None:
     if not rest:
         return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
     quarters = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6), "H2": (7, 12),
-                "Q1-Q3": (1, 9)}
+                "Q1-Q3": (1, 9), "end": (10, 12), "start": (1, 3)}
     if rest in quarters:
         first, last = quarters[rest]
         return _dt.date(year, first, 1), _month_end(year, last)

@@ -241,10 +241,13 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
                 finding = _check_family(fam, groups, rule)
                 if finding is not None:
                     findings.append(finding)
-        if rule is not None and "period" in rule.qualifiers and len(buckets) > 1:
-            # a change over time, shown as a divergence naming the period
-            by_period = {(("period", label or "unknown"),): [c for c in bucket if not c.negated]
-                         for label, bucket in buckets}
+        dated = rule is not None and "date" in rule.accepted_units
+        if rule is not None and ("period" in rule.qualifiers or dated) and len(buckets) > 1:
+            # a change over time, shown as a divergence naming the period; a milestone's date
+            # stated at two as-of dates is a revision of its schedule
+            name = "as-of" if dated else "period"
+            by_period = {((name, (label.removeprefix("as of ") if dated else label) or "unknown"),):
+                         [c for c in bucket if not c.negated] for label, bucket in buckets}
             finding = _check_family(fam, {k: v for k, v in by_period.items() if v}, rule)
             if finding is not None:
                 findings.append(finding)
@@ -440,7 +443,7 @@ def _miss_message(above: Claim, below: Claim) -> str:
     text = f"{_value_text(above)} is above the top of {_value_text(below)}"
     if base is not None and start is not None and start > base:
         gap = start - base
-        pct = f" ({number_text((gap / base * HUNDRED).quantize(Decimal('1')))}%)" if base else ""
+        pct = f" ({number_text((gap / base * HUNDRED).quantize(Decimal('1')))}%)" if base and qa.unit != "date" else ""
         text = f"{_value_text(above)} is {difference_text(gap, qa.unit)}{pct} above the top of " \
                f"{_value_text(below)}"
     return text
