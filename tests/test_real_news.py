@@ -330,3 +330,18 @@ def test_a_schedule_stated_at_two_as_of_dates_is_a_revision_and_at_one_a_contrad
     assert kinds == [("contradiction", ()), ("divergence", ("as-of",))]
     (same_time,) = [f for f in got if f.kind == "contradiction"]
     assert {c.path for c in same_time.claims} == {"a.txt", "b.txt"}  # both stated in May 2030
+
+
+CURRENCIES = [
+    ("艾克米融资200亿美元,其中80亿来自某基金。", "80亿", "USD"),           # the part takes the whole's currency
+    ("股价跌至300元,市值蒸发1,236亿港元。", "300元", "HKD"),                 # 元 in a paragraph about 港元
+    ("某公司营收2000亿元,约合新台币2000亿元。", "2000亿元", "TWD"),
+    ("营收2478亿元(人民币,下同),约2700亿港元。", "2478亿元", "CNY"),          # 人民币 named: CNY
+    ("营收100亿元。", "100亿元", "CNY"),
+]
+
+
+@pytest.mark.parametrize("text,written,unit", CURRENCIES, ids=[c[1] + c[2] for c in CURRENCIES])
+def test_currencies_as_the_text_gives_them(text, written, unit):
+    got = {m.text: m.quantity.unit for m in extract(document_from_text(text, "a.txt"))}
+    assert got[written] == unit

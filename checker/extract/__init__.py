@@ -214,7 +214,61 @@ def extract(doc: Document) -> list[Mention]:
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
-    return _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))
+    return _regional_yuan(norm, _elided_currency(norm, _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))))
+
+
+# 元 is the currency of the place the text is about: in a paragraph that names 港元 (港币) and not
+# 人民币, a bare 元 is HKD; one that names 新台币 (台币) and not 人民币, TWD.  Otherwise 元 is CNY.
+_HKD_WORDS = re.compile(r"港元|港币|港圆")
+_TWD_WORDS = re.compile(r"新台币|台币")
+_CNY_WORDS = re.compile(r"人民币|RMB|CNY")
+
+
+def _regional_yuan(norm: str, mentions: list[Mention]) -> list[Mention]:
+    """Bare 元 read with the currency its paragraph names (never silently CNY in a paragraph
+    about Hong Kong or Taiwan dollars)."""
+    if "元" not in norm or not (_HKD_WORDS.search(norm) or _TWD_WORDS.search(norm)):
+        return mentions
+    out = []
+    for m in mentions:
+        q = m.quantity
+        if q.unit == "CNY" and norm[m.start:m.end].rstrip().endswith("元") and not _CNY_WORDS.search(norm, m.start, m.end):
+            start = norm.rfind("\n", 0, m.start) + 1
+            end = norm.find("\n", m.end)
+            paragraph = norm[start:end if end != -1 else len(norm)]
+            hkd, twd, cny = _HKD_WORDS.search(paragraph), _TWD_WORDS.search(paragraph), _CNY_WORDS.search(paragraph)
+            unit = "HKD" if hkd and not twd and not cny else "TWD" if twd and not hkd and not cny else None
+            if unit is not None:
+                m = Mention(m.start, m.end, m.line, m.col, m.text,
+                            Quantity(low=q.low, high=q.high, bound=q.bound, unit=unit, classifier=q.classifier,
+                                     step=q.step, vague=q.vague, per=q.per))
+        out.append(m)
+    return out
+
+
+# A part of an amount whose currency is written once: "融资200亿美元,其中80亿来自红杉" (80亿美元).
+_PART_OPENS = re.compile(r"(?:其中|包括|另有|剩余|余下)\s*$")
+
+
+def _elided_currency(norm: str, mentions: list[Mention]) -> list[Mention]:
+    """A bare magnitude in a clause that opens on a part of an amount stated earlier in its
+    sentence takes that amount's currency."""
+    out = list(mentions)
+    for i, m in enumerate(out):
+        q = m.quantity
+        if q.unit != "number" or not _MAGNITUDE.search(norm, m.start, m.end):
+            continue
+        clause = max(norm.rfind(c, 0, m.start) for c in ",;。\n") + 1
+        if not _PART_OPENS.search(norm, clause, m.start):
+            continue
+        earlier = [p for p in out[:i] if p.end <= clause and len(p.quantity.unit) == 3 and p.quantity.unit.isupper()
+                   and "。" not in norm[p.end:m.start] and "\n" not in norm[p.end:m.start]]
+        if earlier:
+            unit = earlier[-1].quantity.unit
+            out[i] = Mention(m.start, m.end, m.line, m.col, m.text,
+                             Quantity(low=q.low, high=q.high, bound=q.bound, unit=unit, classifier=None,
+                                      step=q.step, vague=q.vague, per=q.per))
+    return out
 
 
 # Magnitudes written in Latin letters, as English-language sources and model names write them.
