@@ -283,8 +283,8 @@ def test_extract_command(tmp_path, capsys):
     ("3万美元至5万美元", [("3万美元至5万美元", "30000", "50000", "USD")]),
     # basis points are hundredths of a percentage point
     ("上涨了20个基点", [("20个基点", "0.2", "0.2", "pp")]),
-    # the denominator of a rate is not an amount
-    ("GPT-4o的API价格为每百万token 5美元。", [("5美元", "5", "5", "USD")]),
+    # the denominator of a rate is not an amount: the price is kept per token
+    ("GPT-4o的API价格为每百万token 5美元。", [("5美元", "0.000005", "0.000005", "USD")]),
 ])
 def test_connector_between_different_units_gives_two_quantities(text, expected):
     got = [(m.text, str(m.quantity.low), str(m.quantity.high), m.quantity.unit)

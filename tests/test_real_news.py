@@ -345,3 +345,21 @@ CURRENCIES = [
 def test_currencies_as_the_text_gives_them(text, written, unit):
     got = {m.text: m.quantity.unit for m in extract(document_from_text(text, "a.txt"))}
     assert got[written] == unit
+
+
+RATES = [
+    ("价格为0.5元/千token。", "0.0005", "CNY", "token"), ("价格为2美元/百万token。", "0.000002", "USD", "token"),
+    ("每百万token收费2美元。", "0.000002", "USD", "token"), ("运营成本为70万美元/天。", "700000", "USD", "天"),
+]
+
+
+@pytest.mark.parametrize("text,value,unit,per", RATES, ids=[r[0] for r in RATES])
+def test_a_rate_keeps_its_denominator_and_converts_by_it(text, value, unit, per):
+    (m,) = extract(document_from_text(text, "a.txt"))
+    assert (m.quantity.low, m.quantity.unit, m.quantity.per) == (D(value), unit, per)
+
+
+def test_per_thousand_and_per_million_tokens_agree():
+    a = extract(document_from_text("价格为0.002美元/千token。", "a.txt"))[0].quantity
+    b = extract(document_from_text("价格为2美元/百万token。", "a.txt"))[0].quantity
+    assert (a.low, a.per) == (b.low, b.per)

@@ -122,6 +122,9 @@ def _split(claim: Claim, rule: ClaimRule | None) -> tuple[tuple, tuple]:
     compared by ``_time_buckets``."""
     separate = set(rule.separate) if rule is not None else {"period", "currency"}
     fam = tuple((k, v) for k, v in claim.qualifiers if k in separate and k != "period")
+    per = claim.mention.quantity.per
+    if per:  # a rate per token is no price: the denominator keeps them apart
+        fam += (("per", per),)
     grp = tuple((k, v) for k, v in claim.qualifiers if k not in separate and k != "period")
     return (claim.rule, claim.subject, claim.metric, fam), grp
 

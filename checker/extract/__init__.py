@@ -214,7 +214,48 @@ def extract(doc: Document) -> list[Mention]:
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
-    return _regional_yuan(norm, _elided_currency(norm, _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))))
+    out = _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))
+    return _rate_denominators(doc, _regional_yuan(norm, _elided_currency(norm, out)))
+
+
+# A rate's denominator with its own magnitude: "0.5元/千token", "2美元/百万token", "每百万token收费2美元",
+# "每千个token 0.002美元".  The value is kept per one of the thing (0.5元/千token is 0.0005元 per token),
+# so per thousand and per million compare, and the denominator is never dropped.
+_DENOMINATOR_SCALE = {"千": 3, "k": 3, "K": 3, "万": 4, "十万": 5, "百万": 6, "M": 6, "千万": 7, "亿": 8}
+_PER_AFTER = re.compile(r"\s*/\s*(?P<scale>百万|千万|十万|千|万|亿|[kKM])\s*个?\s*(?P<noun>tokens?|[\u4e00-\u9fff]{1,2}|GB|TB)")
+_PER_BEFORE = re.compile(r"每\s*(?P<scale>百万|千万|十万|千|万|亿|[kKM])?\s*个?\s*(?P<noun>tokens?|词元|字)\s*(?:的)?(?:价格|收费|费用|成本)?(?:为|是|约|仅)?\s*$")
+
+
+def _rate_denominators(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    norm = doc.norm
+    if "/" not in norm and "每" not in norm:
+        return mentions
+    out: list[Mention] = []
+    drop: set[int] = set()
+    for m in mentions:
+        q = m.quantity
+        if q.per is not None or q.low is None or not (q.unit == "count" or (len(q.unit) == 3 and q.unit.isupper())):
+            out.append(m)
+            continue
+        after = _PER_AFTER.match(norm, m.end)
+        clause = max(norm.rfind(c, 0, m.start) for c in ",;。\n") + 1
+        before = _PER_BEFORE.search(norm, clause, m.start)
+        found = after or before
+        if found is None or (before and not after and not before.group("noun")):
+            out.append(m)
+            continue
+        power = _DENOMINATOR_SCALE.get(found.group("scale") or "", 0)
+        noun = found.group("noun").rstrip("s") if found.group("noun").startswith("token") else found.group("noun")
+        scale = Decimal(10) ** power
+        end = after.end() if after else m.end
+        q2 = Quantity(low=q.low / scale, high=(q.high / scale) if q.high is not None else None, bound=q.bound,
+                      unit=q.unit, classifier=q.classifier, step=(q.step / scale) if q.step else q.step,
+                      vague=q.vague, per=noun)
+        out.append(Mention(m.start, end, m.line, m.col, doc.text[m.start:end], q2))
+        if after:
+            drop.add(after.start())
+    # a magnitude that was the denominator ("/百万") is no amount of its own
+    return [m for m in out if not any(m.start >= d and m.start <= d + 3 and m.quantity.unit == "number" for d in drop)]
 
 
 # 元 is the currency of the place the text is about: in a paragraph that names 港元 (港币) and not
