@@ -16,6 +16,7 @@ the line and what to change; a rule file never causes a traceback.
 from __future__ import annotations
 
 import hashlib
+import stat
 from pathlib import Path
 from typing import Sequence
 
@@ -78,8 +79,11 @@ def load_rules(paths: Sequence[str | Path] | None = None, *, builtin: bool = Fal
     if builtin or not paths:
         files += [(f, False, ORIGIN_SHIPPED) for f, _ in _rule_files(None)]
     seen = {f.resolve() for f, _, _ in files}
+    # the shipped files by name and bytes: a checkout's rules/ beside an installed copy of them
+    # is the shipped set named again, not a user's file
+    shipped_bytes = {(f.name, _bytes(f)) for f in shipped} if builtin else set()
     for f, in_dir in (_rule_files(paths) if paths else []):
-        if f.resolve() in seen:
+        if f.resolve() in seen or (f.name, _bytes(f)) in shipped_bytes:
             continue  # the shipped set named again (--rules rules/): read once
         seen.add(f.resolve())
         files.append((f, in_dir, ORIGIN_SHIPPED if f.resolve() in shipped else ORIGIN_USER))
@@ -89,6 +93,18 @@ def load_rules(paths: Sequence[str | Path] | None = None, *, builtin: bool = Fal
                       + text.encode() + b"\0")
         _guarded(lambda: builder.add_file(str(path), text, origin=origin, skip_foreign=in_dir), str(path))
     return _guarded(lambda: builder.finish(digest.hexdigest()[:16]), None)
+
+
+def _bytes(path: Path) -> bytes | None:
+    """A rule file's bytes, for telling the shipped set named again; None for anything but a
+    regular file of a rule file's size (a FIFO is never opened: it would block)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 4 * 1024 * 1024:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _guarded(step, path: str | None):
