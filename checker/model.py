@@ -200,6 +200,10 @@ class Claim:
     source: str | None = None  #: attributed source, "富国银行"
     doc_date: _dt.date | None = None
     negated: bool = False  #: the sentence denies the figure: "不会达到1万亿美元" (will not reach it)
+    #: how attribution read it: (name, value) pairs such as ("subject", "英伟达 (own clause)"),
+    #: ("metric", "市场份额 (1 clause before)"), ("time", "2023 (paragraph)"), ("fuzzy", "p00 → H100")
+    #: (not part of what the claim states: equal claims may have been read with other evidence)
+    evidence: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple:
@@ -246,6 +250,8 @@ class Finding:
     #: index pairs into ``claims`` of claims that cannot both hold (agreeing claims are never paired)
     conflicts: tuple[tuple[int, int], ...] = ()
     omitted: int = 0  #: claims of the finding not listed in ``claims`` (a figure retold many times)
+    #: the common slip that explains the disagreement, where the arithmetic fits (checks/causes.py)
+    cause: str = ""
 
     def sort_key(self) -> tuple:
         first = self.claims[0].mention if self.claims else (self.locations[0] if self.locations else None)

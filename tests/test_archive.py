@@ -211,9 +211,9 @@ def test_older_schema_is_migrated_keeping_its_claims(tmp_path):
     old.migrate(upto=1)
     conn.execute("INSERT INTO documents (file, path, size, mtime_ns, hash, rules_version) "
                  "VALUES ('/x/a.md', 'a.md', 1, 1, 'h', 'r')")
-    v1_columns = archive_mod.CLAIM_COLUMNS[:-1]  # 'negated' came with a later migration
+    v1_columns = archive_mod.CLAIM_COLUMNS[:-2]  # 'negated' and 'evidence' came with later migrations
     conn.execute(f'INSERT INTO claims (doc_id, seq, {", ".join(chr(34) + c + chr(34) for c in v1_columns)}) '
-                 f'VALUES (1, 0, {", ".join("?" * len(v1_columns))})', claim_row(make_claim())[:-1])
+                 f'VALUES (1, 0, {", ".join("?" * len(v1_columns))})', claim_row(make_claim())[:-2])
     conn.close()
     with Archive.open(path) as archive:
         assert archive.schema_version == SCHEMA_VERSION

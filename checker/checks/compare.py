@@ -45,6 +45,7 @@ from ..attribute.periods import period_span
 from ..interval import Interval, interval
 from ..model import Claim, Finding, Quantity
 from ..rules import ClaimRule, RuleSet
+from .causes import likely_cause
 
 HUNDRED = Decimal(100)
 
@@ -374,7 +375,8 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
                            omitted=len(members) - len(listed))
         return Finding(kind="contradiction", severity="error", rule=first.rule, subject=subject, metric=metric,
                        message=message, claims=listed, detail=_detail(listed, rule, len(members)),
-                       conflicts=tuple(hard), omitted=len(members) - len(listed))
+                       conflicts=tuple(hard), omitted=len(members) - len(listed),
+                       cause=likely_cause(above, below, rule))
     if not show_consistent:
         return None
     listed = tuple(_shown(members))

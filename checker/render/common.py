@@ -40,6 +40,15 @@ def visible_findings(report: Report, show_consistent: bool) -> list[Finding]:
     return sorted(found, key=Finding.sort_key)
 
 
+def message_text(finding: Finding) -> str:
+    """A finding's message on one line, with its likely cause where it has one:
+    "… 4,500美元 is … below … (likely cause: a missing magnitude: …)"."""
+    message = " ".join(finding.message.split())
+    if finding.cause:
+        message += f" (likely cause: {' '.join(finding.cause.split())})"
+    return message
+
+
 def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:
     """"chip=H100, market=datacenter-ai" (the pairs in their stored, sorted order)."""
     return ", ".join(f"{k}={v}" for k, v in qualifiers)

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..display import display
 from ..model import Report
-from .common import place, sides, visible_findings
+from .common import message_text, place, sides, visible_findings
 
 #: Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,7 +36,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     by_path: dict[str, list[str]] = {p: [] for p in report.paths}
     failures = 0
     for finding in visible_findings(report, show_consistent):
-        message = " ".join(finding.message.split())
+        message = message_text(finding)
         for side in sides(finding):
             path, line, col = place(side)
             body = f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"

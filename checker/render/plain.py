@@ -15,12 +15,12 @@ from typing import TextIO
 
 from ..display import display
 from ..model import Report
-from .common import counts_line, place, sides, visible_findings
+from .common import counts_line, message_text, place, sides, visible_findings
 
 
 def line_for(finding, side) -> str:
     path, line, col = place(side)
-    message = " ".join(finding.message.split())  # one line, whatever the message holds
+    message = message_text(finding)  # one line, whatever the message holds
     return display(f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}")
 
 

@@ -149,6 +149,9 @@ class FindingView:
         if f.kind == "contradiction":
             yield from interval_lines(f, self.tolerances)
         yield _hanging(Text("→"), Text(terminal(" ".join(f.message.split()))), INDENT, 1, width, gap=1)
+        if f.cause:
+            yield _hanging(Text("?", style="bold magenta"),
+                           Text(terminal("likely cause: " + " ".join(f.cause.split()))), INDENT, 1, width, gap=1)
         for detail in f.detail.splitlines():
             if detail.strip():
                 yield Padding(Text(terminal(" ".join(detail.split())), style="dim"), (0, 0, 0, INDENT + 2), expand=False)
