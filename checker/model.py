@@ -217,6 +217,18 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """One number of an article as ``factcheck explain`` shows it: its claim (with
+    ``Claim.evidence``), or None; and for each rule whose unit fits, why that rule does not
+    read the number (or lost it to the claim's rule)."""
+
+    mention: Mention
+    path: str
+    claim: Claim | None
+    reasons: tuple[tuple[str, str], ...]  #: (rule id, why), or ("", why) when no rule is concerned
+
+
+@dataclass(frozen=True, slots=True)
 class Location:
     """A place in an article that a finding points at but that is not a number
     (a name spelled two ways, a garbled model name)."""

@@ -31,7 +31,7 @@ from .errors import UsageError
 from .extract import extract, parse_quantity
 from .extract.corpus import extract_paths
 from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
-from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
+from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
 from .rules.patterns import add_notes, begin_document, take_notes
@@ -46,6 +46,14 @@ def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention],
     begin_document(doc.path)
     mentions = extract(doc)
     return mentions, attribute(doc, mentions, ruleset)
+
+
+def explain_document(doc: Document, ruleset: RuleSet) -> list[Explanation]:
+    """Every number of a document: its claim with its evidence, or why it is none
+    (``factcheck explain``; ``attribute.explain``)."""
+    from .attribute.explain import explain
+
+    return explain(doc, extract(doc), ruleset)
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -435,4 +443,4 @@ def _involves(finding: Finding, paths: set[str]) -> bool:
 
 
 __all__ = ["ExampleResult", "cache_context", "check", "check_draft", "claims_for_document", "default_cache_dir",
-           "engine_fingerprint", "extract_paths", "known_ids", "resolve_rules", "run_examples"]
+           "engine_fingerprint", "explain_document", "extract_paths", "known_ids", "resolve_rules", "run_examples"]

@@ -34,6 +34,7 @@ def claim_entry(claim: Claim) -> dict:
         "qualifiers": {k: v for k, v in claim.qualifiers},
         "start": m.start, "end": m.end, "classifier": q.classifier,
         "sentence": claim.sentence, "source": claim.source, "time": claim.time,
+        "evidence": [list(pair) for pair in claim.evidence],
     }
 
 
@@ -42,7 +43,7 @@ def location_entry(loc: Location) -> dict:
         "path": loc.path, "line": loc.line, "col": loc.col, "text": loc.text,
         "low": None, "high": None, "bound": None, "unit": None, "qualifiers": {},
         "start": loc.start, "end": loc.end, "classifier": None,
-        "sentence": loc.sentence, "source": None, "time": None,
+        "sentence": loc.sentence, "source": None, "time": None, "evidence": [],
     }
 
 
