@@ -31,6 +31,7 @@ from .errors import UsageError
 from .extract import extract, parse_quantity
 from .extract.corpus import extract_paths
 from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
+from .checks.prepublish import draft_centred
 from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
@@ -304,7 +305,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
                     for c in f.claims:
                         used |= withdrawn.get(c, set())
     if against:
-        findings = [f for f in findings if _involves(f, draft_paths)]
+        findings = draft_centred([f for f in findings if _involves(f, draft_paths)], compared, draft_paths, ruleset)
+        report.drafts = sorted(draft_paths)
     findings, unused = apply_suppressions(findings, suppressions, used)
     findings.extend(unused)
     findings.extend(unknown)

@@ -46,7 +46,19 @@ def message_text(finding: Finding) -> str:
     message = " ".join(finding.message.split())
     if finding.cause:
         message += f" (likely cause: {' '.join(finding.cause.split())})"
+    if finding.archive:
+        message += f" (archive: {finding.archive})"
     return message
+
+
+def alert_sides(report: Report, finding: Finding) -> list[Claim | Location]:
+    """The sides an alert is placed on: every side, except in pre-publish mode (``report.drafts``),
+    where only the drafts' sides get one (the archive's are related locations)."""
+    every = sides(finding)
+    if not report.drafts:
+        return every
+    drafts = set(report.drafts)
+    return [s for s in every if place(s)[0] in drafts]
 
 
 def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:

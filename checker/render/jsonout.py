@@ -57,6 +57,7 @@ def finding_entry(finding: Finding) -> dict:
         "claims": [claim_entry(c) for c in claims] + [location_entry(l) for l in sorted_locations(finding)],
         "conflicts": [list(pair) for pair in conflicts], "omitted": finding.omitted,
         "differs": list(finding.differs), "detail": finding.detail, "cause": finding.cause,
+        "archive": finding.archive,
     }
 
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..display import display
 from ..model import Report
-from .common import message_text, place, sides, visible_findings
+from .common import alert_sides, message_text, place, sides, visible_findings
 
 #: Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -37,7 +37,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     failures = 0
     for finding in visible_findings(report, show_consistent):
         message = message_text(finding)
-        for side in sides(finding):
+        for side in alert_sides(report, finding):
             path, line, col = place(side)
             body = f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"
             tag = "failure" if finding.kind != "consistent" else "system-out"
