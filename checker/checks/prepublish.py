@@ -40,7 +40,10 @@ def draft_centred(findings: Iterable[Finding], claims: Sequence[Claim], drafts: 
         rule = rules.get(f.rule)
         listed_archive = [c for c in f.claims if c.path not in drafts]
         if f.kind == "divergence":
-            others = listed_archive
+            # the archive claims that differ from a draft claim in the named qualifier (its pairs)
+            paired = {id(f.claims[j if f.claims[i].path in drafts else i]) for i, j in f.conflicts
+                      if (f.claims[i].path in drafts) != (f.claims[j].path in drafts)}
+            others = [c for c in listed_archive if id(c) in paired] or listed_archive
             total = len(others) + f.omitted
             verb = "differs from"
         else:
