@@ -123,7 +123,7 @@ def test_a_number_two_rules_read_names_the_rule_that_took_it():
     words: [份额]
     unit: percent
 """, "t.yaml")
-    doc = document_from_text("英伟达的市场份额为80%。", path="a.txt")
+    doc = document_from_text("英伟达的份额为80%。", path="a.txt")
     [e] = explain(doc, extract(doc), ruleset)
     assert e.claim is not None
     assert any(why.startswith(f"taken by {e.claim.rule}") for _, why in e.reasons), e.reasons

@@ -158,6 +158,9 @@ PG_MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("claim-negated", (
         "ALTER TABLE claims ADD COLUMN negated INTEGER NOT NULL DEFAULT 0",
     )),
+    ("claim-evidence", (
+        "ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'",
+    )),
 ]
 
 DOC_COLUMNS = ("file", "path", "size", "mtime_ns", "hash", "date", "rules_version", "mentions", "problem",

@@ -76,8 +76,10 @@ def evidence_of(doc: Document, mention: Mention, ctx, ci: int, own: Sequence[Hit
         out.append(("subject", f"{text[listed.hit.start:listed.hit.end]}: the 分别 list"))
     else:
         hit, dist = nearest(ctx, ci, mention, own, lambda h: lex.entity_of.get(h.term) == subject)
-        if hit is None:
+        if hit is None and rule.subject_optional:
             out.append(("subject", f"{subject}: not named (the rule's subject)"))
+        elif hit is None:
+            out.append(("subject", f"{subject}: carried from an earlier sentence of its paragraph, or the lead"))
         else:
             out.append(("subject", f"{text[hit.start:hit.end]}: {where(dist)}"
                                    + ("" if dist == 0 else " (inherited)")))

@@ -24,7 +24,7 @@ import bisect
 
 from ..model import Document, Explanation, Mention
 from ..rules import ClaimRule, RuleSet
-from . import (CHANGE_BEFORE, RATIO_UNITS, _Context, _earlier_value, _list_head, _names_another_entity,
+from . import (CARRIED, CHANGE_BEFORE, _Carry, _bare_clause, _combined, _inside, _names_what_it_counts, RATIO_UNITS, _Context, _earlier_value, _list_head, _names_another_entity,
                _names_another_owner, _nearest_entity, _opens_on_a_part, _own_hits, _owned_by_another,
                _pattern_hit, _qualifier, _read, _reads_levels, _simplified, _stretch, _continues_subject,
                attribute, distribute, _name_kind)
@@ -42,6 +42,7 @@ def explain(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[Ex
     ordered = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
     times = TimeIndex(doc)
+    carry = _Carry(norm, seg_starts, lex)
     contexts: dict[int, _Context] = {}
     out = []
     for mention in ordered:
@@ -54,7 +55,7 @@ def explain(doc: Document, mentions: list[Mention], ruleset: RuleSet) -> list[Ex
         si = bisect.bisect_right(seg_starts, mention.start) - 1
         ctx = contexts.get(si)
         if ctx is None:
-            ctx = contexts[si] = _context(doc, si, seg_starts, ordered, starts, lex, times)
+            ctx = contexts[si] = _context(doc, si, seg_starts, ordered, starts, lex, times, carry)
         if claim is None and _earlier_value(norm, mention, ctx, ordered, starts):
             out.append(Explanation(mention, doc.path, None,
                                    (("", "the value before a change (从A降至B): the level is the number after it"),)))
@@ -84,7 +85,7 @@ def _unit_name(mention: Mention) -> str:
             "times": "times (倍)"}.get(q.unit, q.unit)
 
 
-def _context(doc: Document, si: int, seg_starts, ordered, starts, lex, times) -> _Context:
+def _context(doc: Document, si: int, seg_starts, ordered, starts, lex, times, carry) -> _Context:
     """The sentence context ``attribute`` builds for the numbers of sentence ``si``."""
     norm = doc.norm
     s_start = seg_starts[si]
@@ -100,7 +101,7 @@ def _context(doc: Document, si: int, seg_starts, ordered, starts, lex, times) ->
     lists = distribute(norm, seg.start, seg.end, hits, ordered[a:b], lambda h: _name_kind(h, lex)) \
         if "分别" in norm[seg.start:seg.end] else {}
     return _Context(seg, per_clause, {h.term for h in hits}, ratios, norm, times, lists,
-                    [(m.start, m.end) for m in ordered[a:b]])
+                    [(m.start, m.end) for m in ordered[a:b]], _inside(hits, lex), carry)
 
 
 def refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex, order: int,
@@ -124,7 +125,11 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
             ", ".join(rule.context_any[:5]) + ")"
     if rule.has_plausible and not rule.plausible(q.low, q.high):
         return 3, "the value is outside the rule's plausible range (a missing magnitude or unit?)"
-    if rule.classifiers and (not q.classifier or _simplified(q.classifier) not in rule.classifiers):
+    bare_count = q.unit == "number" and "count" in rule.accepted_units and "number" not in rule.accepted_units
+    if bare_count and not _names_what_it_counts(doc.norm, mention, rule):
+        return 4, "a bare number, and the thing it would count does not follow it"
+    if rule.classifiers and not bare_count and \
+            (not q.classifier or _simplified(q.classifier) not in rule.classifiers):
         return 4, f"the measure word {q.classifier or '(none)'} is not one of the rule's ({', '.join(rule.classifiers)})"
     if (rule.range_low is not None and q.low is not None and q.low < rule.range_low) or \
             (rule.range_high is not None and q.high is not None and q.high > rule.range_high) or \
@@ -141,6 +146,10 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
         if vetoes:
             return 7, f"excluded by {doc.text[vetoes[0].start:vetoes[0].end]!r} (an exclude word of the rule)"
     listed = ctx.lists.get(mention.start)
+    if listed is not None and listed.hit is None:
+        return 8, "an item of a 分别 list whose name the rules do not know"
+    if _combined(doc.norm, ctx, ci, mention):
+        return 8, "several things' figure together (中国、韩国和台湾共占…), not one's"
     if listed is not None and listed.kind == "entity":
         subject, s_dist = lex.entity_of[listed.hit.term], 0
         if subject not in rule.subjects:
@@ -154,18 +163,28 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
         return 10, "a change, not a level: a verb of change stands right before the number"
     if subject is None and rule.subject_optional and _owned_by_another(doc.norm, ctx, ci, mention, rule, lex):
         return 11, "another owner: the clause names whose figure it is, and it is not the rule's subject"
-    if subject is None and not rule.subject_optional:
-        return 12, "no subject: the sentence names none of " + ", ".join(rule.subjects[:5])
+    carry = subject is None and not rule.subject_optional
+    if subject is None and rule.subject_optional:
+        subject, s_dist = rule.subjects[0], None
     m_dist = None
     for j in range(ci, -1, -1):
-        if any(h.term in rule.words for h in (own if j == ci else ctx.hits[j])) or \
+        if any(h.term in rule.words and id(h) not in ctx.inside for h in (own if j == ci else ctx.hits[j])) or \
                 _pattern_hit(doc, ctx.seg.clauses[j], rule):
             m_dist = ci - j
             break
     if m_dist is None:
-        return 13, "no metric word: neither the number's clause nor an earlier one has one of " + \
+        return 12, "no metric word: neither the number's clause nor an earlier one has one of " + \
             ", ".join(rule.words[:6])
-    if s_dist is not None and s_dist > 0 and len(rule.subjects) > 1 and not rule.subject_each and \
+    if carry:
+        names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
+        subject = ctx.carry.subject(ctx.seg.start, rule) \
+            if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
+        if subject is None:
+            return 13, ("no subject: the sentence names none of " + ", ".join(rule.subjects[:5])
+                        + (" and none carries from an earlier sentence of its paragraph or the lead"
+                           if not names_one else ""))
+        s_dist = CARRIED
+    if s_dist is not None and 0 < s_dist < CARRIED and len(rule.subjects) > 1 and not rule.subject_each and \
             not _continues_subject(doc.norm, ctx, ci, mention, rule, s_dist):
         return 14, "another owner: the subject is named in an earlier clause, and the number's clause does not go on about it"
     if s_dist != 0 and (_names_another_owner(doc.norm, ctx, ci, mention, rule, lex)

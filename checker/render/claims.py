@@ -16,6 +16,7 @@ import os
 from typing import IO, Iterable, Sequence
 
 from ..amounts import value_text
+from ..display import display, terminal
 from ..model import Claim, Explanation
 from .common import json_dumps, qualifiers_text
 from .jsonout import claim_entry
@@ -85,8 +86,8 @@ def render_explanations(items: Sequence[Explanation], fmt: str, out: IO[str], *,
 
 def _write(blocks: Iterable[list[str]], summary: str, fmt: str, out: IO[str], color: bool | None) -> None:
     if fmt == "plain":
-        for block in blocks:
-            out.write("\n".join(block) + "\n")
+        for block in blocks:  # article text made inert (control characters, escape sequences)
+            out.write("\n".join(display(line) for line in block) + "\n")
         out.write(summary + "\n")
         return
     from rich.console import Console
@@ -98,10 +99,10 @@ def _write(blocks: Iterable[list[str]], summary: str, fmt: str, out: IO[str], co
     console = Console(file=out, color_system="auto" if color else None, highlight=False,
                       force_terminal=bool(color))
     for block in blocks:
-        title = Text(block[0], style="bold")
+        title = Text(terminal(block[0]), style="bold")
         console.print(title)
         for line in block[1:]:
-            body = line.strip()
+            body = terminal(line.strip())
             name, _, rest = body.partition(": ")
             text = Text()
             if rest:
