@@ -64,8 +64,8 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="factcheck-prepublish-"))
     try:
         n = retold_corpus(work / "corpus", args.copies)
-        draft = work / "draft.txt"
-        shutil.copy(args.draft, draft)
+        draft = work / "draft.txt"  # a draft carries its date, as one about to be published does
+        draft.write_text("date: 2024-12-01\n" + Path(args.draft).read_text(encoding="utf-8"), encoding="utf-8")
         print(f"{n:,} articles; draft {Path(args.draft).name}")
         index = work / "index.sqlite"
         stats = run(["index", "corpus", "--db", str(index), "--no-progress"], work)
