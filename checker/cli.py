@@ -36,6 +36,15 @@ EPILOG_EXTRACT = """\
 exit codes: 0 the quantities were listed, 2 usage or input error (a PATH named
             that cannot be read counts), or an internal error.
 """ + POSITIONS
+EPILOG_CLAIMS = """\
+exit codes: 0 the claims were listed, 2 usage, configuration, rule-file or input
+            error (a PATH named that cannot be read counts), or an internal error.
+""" + POSITIONS
+EPILOG_EXPLAIN = """\
+exit codes: 0 the numbers at the place were explained, 2 the file cannot be read,
+            the place holds no number, or a usage, configuration, rule-file or
+            internal error.
+""" + POSITIONS
 EPILOG_INDEX = """\
 exit codes: 0 the index was written, 2 usage, configuration, rule-file, input or
             index error, or an internal error.
@@ -166,6 +175,25 @@ def build_parser() -> argparse.ArgumentParser:
                              "normalized value, bound and unit.")
     _add_input_options(p)
     _add_jobs_option(p)
+    _add_output_options(p, FORMATS_EXTRACT)
+
+    p = _command(sub, "claims", EPILOG_CLAIMS, help="list every claim with the evidence of its attribution",
+                 description="List every claim the rules make of the articles: subject, metric, qualifiers, "
+                             "time (and how it was found), source, and the evidence of each: which words gave "
+                             "it, from which clause, what was inherited, near-miss names read as known ones.")
+    _add_input_options(p)
+    _add_rules_option(p)
+    _add_output_options(p, FORMATS_EXTRACT)
+
+    p = _command(sub, "explain", EPILOG_EXPLAIN, help="explain how the numbers at FILE:LINE[:COL] were read",
+                 description="Explain each number at a place of an article: its claim with the evidence of "
+                             "each part, or why it became no claim (no rule's unit fits, no metric word, "
+                             "excluded by …, taken by rule X, a change not a level, a part, another owner).")
+    p.add_argument("place", metavar="FILE:LINE[:COL]", help="the article and the line (and column) of the number")
+    p.add_argument("--date", metavar="YYYY-MM-DD", default=None,
+                   help="publication date when the article does not state one (resolves 去年, 今年 …)")
+    p.add_argument("--config", metavar="FILE", default=None, help="configuration file")
+    _add_rules_option(p)
     _add_output_options(p, FORMATS_EXTRACT)
 
     p = _command(sub, "rules", EPILOG_RULES_TEST, help="list the loaded rules, run their examples, or draft new ones",

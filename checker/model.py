@@ -201,6 +201,10 @@ class Claim:
     source: str | None = None  #: attributed source, "富国银行"
     doc_date: _dt.date | None = None
     negated: bool = False  #: the sentence denies the figure: "不会达到1万亿美元" (will not reach it)
+    #: how attribution read it: (name, value) pairs such as ("subject", "英伟达 (own clause)"),
+    #: ("metric", "市场份额 (1 clause before)"), ("time", "2023 (paragraph)"), ("fuzzy", "p00 → H100")
+    #: (not part of what the claim states: equal claims may have been read with other evidence)
+    evidence: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def key(self) -> tuple:
@@ -211,6 +215,18 @@ class Claim:
             if k == name:
                 return v
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """One number of an article as ``factcheck explain`` shows it: its claim (with
+    ``Claim.evidence``), or None; and for each rule whose unit fits, why that rule does not
+    read the number (or lost it to the claim's rule)."""
+
+    mention: Mention
+    path: str
+    claim: Claim | None
+    reasons: tuple[tuple[str, str], ...]  #: (rule id, why), or ("", why) when no rule is concerned
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +263,12 @@ class Finding:
     #: index pairs into ``claims`` of claims that cannot both hold (agreeing claims are never paired)
     conflicts: tuple[tuple[int, int], ...] = ()
     omitted: int = 0  #: claims of the finding not listed in ``claims`` (a figure retold many times)
+    #: the common slip that explains the disagreement, where the arithmetic fits (checks/causes.py)
+    cause: str = ""
+    #: pre-publish mode (``check --against``): the archive's side in one line, "contradicts 400
+    #: articles (3万-5万张), e.g. a.md:3 (2024-05-01), …, newest first"; ``claims`` are then the
+    #: draft's claims and a few of the archive's as examples
+    archive: str = ""
 
     def sort_key(self) -> tuple:
         first = self.claims[0].mention if self.claims else (self.locations[0] if self.locations else None)
@@ -266,6 +288,8 @@ class Report:
     mentions: int = 0
     problems: list[LoadProblem] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    #: pre-publish mode: the drafts' paths; alerts are placed on these only
+    drafts: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in KINDS}

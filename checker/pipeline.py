@@ -20,7 +20,7 @@ from itertools import tee
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from . import __version__
 from .archive import Entry, ResultCache, archive_claims_for, content_hash, is_index_file, project_root
@@ -30,8 +30,9 @@ from .config import Config, did_you_mean, id_matches, selects
 from .errors import UsageError
 from .extract import extract, parse_quantity
 from .extract.corpus import extract_paths
-from .load import Source, coerce_date, document_from_source, document_from_text, load_documents, load_sources
-from .model import KINDS, Claim, Document, Finding, LoadProblem, Mention, Report
+from .load import Source, coerce_date, document_from_source, document_from_text, load_sources
+from .checks.prepublish import draft_centred
+from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
 from .rules.patterns import add_notes, begin_document, take_notes
@@ -46,6 +47,14 @@ def claims_for_document(doc: Document, ruleset: RuleSet) -> tuple[list[Mention],
     begin_document(doc.path)
     mentions = extract(doc)
     return mentions, attribute(doc, mentions, ruleset)
+
+
+def explain_document(doc: Document, ruleset: RuleSet) -> list[Explanation]:
+    """Every number of a document: its claim with its evidence, or why it is none
+    (``factcheck explain``; ``attribute.explain``)."""
+    from .attribute.explain import explain
+
+    return explain(doc, extract(doc), ruleset)
 
 
 # --- rules ----------------------------------------------------------------------------
@@ -296,7 +305,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
                     for c in f.claims:
                         used |= withdrawn.get(c, set())
     if against:
-        findings = [f for f in findings if _involves(f, draft_paths)]
+        findings = draft_centred([f for f in findings if _involves(f, draft_paths)], compared, draft_paths, ruleset)
+        report.drafts = sorted(draft_paths)
     findings, unused = apply_suppressions(findings, suppressions, used)
     findings.extend(unused)
     findings.extend(unknown)
@@ -435,4 +445,4 @@ def _involves(finding: Finding, paths: set[str]) -> bool:
 
 
 __all__ = ["ExampleResult", "cache_context", "check", "check_draft", "claims_for_document", "default_cache_dir",
-           "engine_fingerprint", "extract_paths", "known_ids", "resolve_rules", "run_examples"]
+           "engine_fingerprint", "explain_document", "extract_paths", "known_ids", "resolve_rules", "run_examples"]

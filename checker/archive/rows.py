@@ -57,13 +57,14 @@ def claim_row(claim: Claim) -> tuple:
             encode_number(q.low), encode_number(q.high), q.bound, q.unit, q.classifier,
             encode_number(q.step), int(q.vague), q.per,
             claim.path, claim.sentence, claim.sentence_start, claim.time, claim.source,
-            claim.doc_date.isoformat() if claim.doc_date else None, int(claim.negated))
+            claim.doc_date.isoformat() if claim.doc_date else None, int(claim.negated),
+            encode_qualifiers(claim.evidence))
 
 
 def claim_from_row(row: Sequence) -> Claim:
     """The inverse of claim_row: a Claim equal to the one that was stored."""
     (rule, subject, metric, qualifiers, start, end, line, col, text, low, high, bound, unit, classifier,
-     step, vague, per, path, sentence, sentence_start, time_, source, doc_date, negated) = row
+     step, vague, per, path, sentence, sentence_start, time_, source, doc_date, negated, evidence) = row
     quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
                         classifier=classifier, step=decode_number(step), vague=bool(vague), per=per)
     mention = Mention(start=start, end=end, line=line, col=col, text=text, quantity=quantity)
@@ -71,7 +72,8 @@ def claim_from_row(row: Sequence) -> Claim:
                  qualifiers=decode_qualifiers(qualifiers),
                  mention=mention, path=path, sentence=sentence, sentence_start=sentence_start,
                  time=time_, source=source,
-                 doc_date=decode_date(doc_date), negated=bool(negated))
+                 doc_date=decode_date(doc_date), negated=bool(negated),
+                 evidence=decode_qualifiers(evidence) if evidence else ())
 
 
 # --- a claim's interval, for range queries ---------------------------------------------------

@@ -84,6 +84,10 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("claim-negated", (
         "ALTER TABLE claims ADD COLUMN negated INTEGER NOT NULL DEFAULT 0",
     )),
+    # Claim.evidence: how attribution read the claim, a JSON list of [name, value] pairs.
+    ("claim-evidence", (
+        "ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'",
+    )),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -154,13 +158,16 @@ PG_MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("claim-negated", (
         "ALTER TABLE claims ADD COLUMN negated INTEGER NOT NULL DEFAULT 0",
     )),
+    ("claim-evidence", (
+        "ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'",
+    )),
 ]
 
 DOC_COLUMNS = ("file", "path", "size", "mtime_ns", "hash", "date", "rules_version", "mentions", "problem",
                 "engine")
 CLAIM_COLUMNS = ("rule", "subject", "metric", "qualifiers", "start", "end", "line", "col", "text", "low",
                   "high", "bound", "unit", "classifier", "step", "vague", "per", "path", "sentence",
-                  "sentence_start", "time", "source", "doc_date", "negated")
+                  "sentence_start", "time", "source", "doc_date", "negated", "evidence")
 CLAIM_SELECT = ", ".join(f'c."{c}"' for c in CLAIM_COLUMNS)
 INSERT_CLAIM = (f'INSERT INTO claims (doc_id, seq, {", ".join(chr(34) + c + chr(34) for c in CLAIM_COLUMNS)}) '
                  f'VALUES ({", ".join("?" * (len(CLAIM_COLUMNS) + 2))})')

@@ -39,6 +39,7 @@ from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
 from ..text import ascii_lower, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
+from .evidence import evidence_of
 from .lists import Distribution, distribute
 from .periods import FULL_YEAR, TIME_WORD, TimeIndex, period_span
 from .sources import source_of
@@ -226,9 +227,12 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, rule
     source = dict(best.qualifiers).get("source") or source_of(doc, seg.start, mention.start, seg.end)
     clause_start = seg.clauses[ci][0]
     negated = NEGATION.search(doc.norm, clause_start, mention.start) is not None
+    evidence = evidence_of(doc, mention, ctx, ci, _own_hits(ctx, ci, mention), best.rule, best.subject,
+                           best.qualifiers, best.time, period.get("how", ""), lex, source)
     return Claim(rule=best.rule.id, subject=best.subject, metric=best.rule.metric, qualifiers=best.qualifiers,
                  mention=mention, path=doc.path, sentence=doc.text[seg.start:sentence_end],
-                 sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date, negated=negated)
+                 sentence_start=seg.start, time=best.time, source=source, doc_date=doc.date, negated=negated,
+                 evidence=evidence)
 
 
 def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Terms, order: int,

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Iterable, Sequence
 
@@ -45,6 +46,7 @@ from ..attribute.periods import period_span
 from ..interval import Interval, interval
 from ..model import Claim, Finding, Quantity
 from ..rules import ClaimRule, RuleSet
+from .causes import likely_cause
 
 HUNDRED = Decimal(100)
 
@@ -103,9 +105,17 @@ def _values(claims: Sequence[Claim], limit: int = 3) -> str:
     return shown + (f" (and {len(texts) - limit} more values)" if len(texts) > limit else "")
 
 
+#: Pre-publish mode: the drafts' paths, whose claims a bounded listing always keeps.
+_DRAFTS: ContextVar[frozenset] = ContextVar("drafts", default=frozenset())
+
+
 def _shown(claims: Sequence[Claim]) -> list[Claim]:
-    """At most MAX_PER_CLUSTER claims, distinct values first, in reading order."""
+    """At most MAX_PER_CLUSTER claims, the drafts' first (pre-publish mode), then distinct
+    values, in reading order."""
     ordered = _order(claims)
+    drafts = _DRAFTS.get()
+    if drafts:
+        ordered = tuple(c for c in ordered if c.path in drafts) + tuple(c for c in ordered if c.path not in drafts)
     first, rest, seen = [], [], set()
     for c in ordered:
         key = _nominal(c)
@@ -220,6 +230,16 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
             touched.add(fam)
 
     findings: list[Finding] = []
+    token = _DRAFTS.set(frozenset(wanted or ()))
+    try:
+        _compare_families(families, touched, wanted, rules, show_consistent, findings)
+    finally:
+        _DRAFTS.reset(token)
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _compare_families(families, touched, wanted, rules, show_consistent, findings) -> None:
     for fam, members in families.items():
         if (wanted is not None and fam not in touched) or len(members) < 2:
             continue
@@ -254,8 +274,6 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
             finding = _check_family(fam, {k: v for k, v in by_period.items() if v}, rule)
             if finding is not None:
                 findings.append(finding)
-    findings.sort(key=Finding.sort_key)
-    return findings
 
 
 def _label(claim: Claim, rule: ClaimRule | None) -> str:
@@ -380,7 +398,8 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
                            omitted=len(members) - len(listed))
         return Finding(kind="contradiction", severity="error", rule=first.rule, subject=subject, metric=metric,
                        message=message, claims=listed, detail=_detail(listed, rule, len(members)),
-                       conflicts=tuple(hard), omitted=len(members) - len(listed))
+                       conflicts=tuple(hard), omitted=len(members) - len(listed),
+                       cause=likely_cause(above, below, rule))
     if not show_consistent:
         return None
     listed = tuple(_shown(members))

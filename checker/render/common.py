@@ -7,7 +7,6 @@ value is written for people is ``checker.amounts``, the one formatter of every f
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import sys
@@ -38,6 +37,27 @@ def visible_findings(report: Report, show_consistent: bool) -> list[Finding]:
     (path, line, column, kind, rule, message)."""
     found = [f for f in report.findings if show_consistent or f.kind != "consistent"]
     return sorted(found, key=Finding.sort_key)
+
+
+def message_text(finding: Finding) -> str:
+    """A finding's message on one line, with its likely cause where it has one:
+    "… 4,500美元 is … below … (likely cause: a missing magnitude: …)"."""
+    message = " ".join(finding.message.split())
+    if finding.cause:
+        message += f" (likely cause: {' '.join(finding.cause.split())})"
+    if finding.archive:
+        message += f" (archive: {finding.archive})"
+    return message
+
+
+def alert_sides(report: Report, finding: Finding) -> list[Claim | Location]:
+    """The sides an alert is placed on: every side, except in pre-publish mode (``report.drafts``),
+    where only the drafts' sides get one (the archive's are related locations)."""
+    every = sides(finding)
+    if not report.drafts:
+        return every
+    drafts = set(report.drafts)
+    return [s for s in every if place(s)[0] in drafts]
 
 
 def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ..display import github_data, github_property
 from ..model import Claim, Report
-from .common import place, side_text, sides, visible_findings
+from .common import alert_sides, message_text, place, side_text, sides, visible_findings
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 #: Other sides quoted in one annotation; a finding over a large archive may have thousands.
@@ -34,7 +34,7 @@ def escape_property(text: str) -> str:
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
     for finding in visible_findings(report, show_consistent):
         all_sides = sides(finding)
-        for side in all_sides:
+        for side in alert_sides(report, finding):
             path, line, col = place(side)
             text = side_text(side)
             end_col = col + len(text) if "\n" not in text else None
@@ -43,7 +43,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
                 props.append(f"endColumn={end_col}")
             props.append(f"title={escape_property(f'factcheck {finding.kind} ({finding.rule})')}")
             others = [o for o in all_sides[:MAX_OTHERS + 1] if o is not side][:MAX_OTHERS]
-            message = finding.message
+            message = message_text(finding)
             if isinstance(side, Claim) and others:
                 refs = "; ".join(f"{p}:{l}:{c} {side_text(o)}" for o in others for p, l, c in [place(o)])
                 if len(all_sides) - 1 > len(others):

@@ -34,6 +34,7 @@ def claim_entry(claim: Claim) -> dict:
         "qualifiers": {k: v for k, v in claim.qualifiers},
         "start": m.start, "end": m.end, "classifier": q.classifier,
         "sentence": claim.sentence, "source": claim.source, "time": claim.time,
+        "evidence": [list(pair) for pair in claim.evidence],
     }
 
 
@@ -42,7 +43,7 @@ def location_entry(loc: Location) -> dict:
         "path": loc.path, "line": loc.line, "col": loc.col, "text": loc.text,
         "low": None, "high": None, "bound": None, "unit": None, "qualifiers": {},
         "start": loc.start, "end": loc.end, "classifier": None,
-        "sentence": loc.sentence, "source": None, "time": None,
+        "sentence": loc.sentence, "source": None, "time": None, "evidence": [],
     }
 
 
@@ -55,7 +56,8 @@ def finding_entry(finding: Finding) -> dict:
         "subject": finding.subject, "metric": finding.metric, "message": finding.message,
         "claims": [claim_entry(c) for c in claims] + [location_entry(l) for l in sorted_locations(finding)],
         "conflicts": [list(pair) for pair in conflicts], "omitted": finding.omitted,
-        "differs": list(finding.differs), "detail": finding.detail,
+        "differs": list(finding.differs), "detail": finding.detail, "cause": finding.cause,
+        "archive": finding.archive,
     }
 
 

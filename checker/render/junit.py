@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..display import display
 from ..model import Report
-from .common import place, sides, visible_findings
+from .common import alert_sides, message_text, place, visible_findings
 
 #: Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -36,8 +36,8 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     by_path: dict[str, list[str]] = {p: [] for p in report.paths}
     failures = 0
     for finding in visible_findings(report, show_consistent):
-        message = " ".join(finding.message.split())
-        for side in sides(finding):
+        message = message_text(finding)
+        for side in alert_sides(report, finding):
             path, line, col = place(side)
             body = f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"
             tag = "failure" if finding.kind != "consistent" else "system-out"

@@ -97,6 +97,10 @@ def _disputed_section(n: int, finding: Finding, chart_link: str | None = None) -
         verb = "differs" if len(finding.differs) == 1 else "differ"
         verdict += f" ({escape(', '.join(finding.differs))} {verb})"
     lines += [f"{verdict}. {escape(finding.message)}", ""]
+    if finding.cause:
+        lines += [f"**Likely cause:** {escape(finding.cause)}", ""]
+    if finding.archive:
+        lines += [f"**Archive:** {escape(finding.archive)}", ""]
     if finding.detail:
         # one quoted paragraph per line of the explanation (each side's normalization)
         detail = [escape(l) for l in finding.detail.splitlines() if l.strip()]

@@ -15,12 +15,12 @@ from typing import TextIO
 
 from ..display import display
 from ..model import Report
-from .common import counts_line, place, sides, visible_findings
+from .common import alert_sides, counts_line, message_text, place, visible_findings
 
 
 def line_for(finding, side) -> str:
     path, line, col = place(side)
-    message = " ".join(finding.message.split())  # one line, whatever the message holds
+    message = message_text(finding)  # one line, whatever the message holds
     return display(f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}")
 
 
@@ -35,7 +35,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     findings = visible_findings(report, show_consistent)
     rows = []
     for n, finding in enumerate(findings):
-        for side in sides(finding):
+        for side in alert_sides(report, finding):
             path, line, col = place(side)
             rows.append(((path, line, col, n), line_for(finding, side)))
     rows.sort(key=lambda r: r[0])

@@ -19,7 +19,7 @@ from typing import TextIO
 from ..amounts import value_text
 from ..display import json_text
 from ..model import Claim, Report, severity_rank
-from .common import place, side_text, sides, visible_findings
+from .common import alert_sides, message_text, place, side_text, sides, visible_findings
 
 SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
 MAX_RELATED = 10
@@ -46,10 +46,10 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     for finding in visible_findings(report, show_consistent):
         all_sides = sides(finding)
         head = all_sides[:MAX_RELATED + 1]
-        message = " ".join(finding.message.split())
+        message = message_text(finding)
         if worst is None or severity_rank(finding.severity) > severity_rank(worst):
             worst = finding.severity
-        for side in all_sides:
+        for side in alert_sides(report, finding):
             this = side_text(side) + (f" → {value_text(side.mention.quantity)}" if isinstance(side, Claim) else "")
             diagnostic = {
                 "message": f"{finding.kind}: {message} (here: {this})",

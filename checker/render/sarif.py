@@ -37,7 +37,7 @@ from .. import __version__
 from ..amounts import decimal_text, value_text
 from ..display import json_text, sarif_text
 from ..model import DEFAULT_SEVERITY, Claim, Finding, Report
-from .common import (heading, place, side_text, sides,
+from .common import (alert_sides, message_text, heading, place, side_text, sides,
                      visible_findings)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -224,7 +224,7 @@ def _result(finding: Finding, side, others: list, total_others: int, rule_index:
             related.append({"id": n, "physicalLocation": physical_location(other),
                             "message": {"text": sarif_text(side_text(other))}})
         links.append(f"[{sarif_text(path)}:{line}]({n})")
-    text = sarif_text(finding.message)
+    text = sarif_text(message_text(finding))
     if links:
         more = f" and {total_others - len(others):,} more" if total_others > len(others) else ""
         text += "; see " + ", ".join(links) + more
@@ -257,7 +257,7 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
     for f in findings:
         all_sides = sides(f)
         head = all_sides[:MAX_RELATED + 1]  # enough to list MAX_RELATED others for any side
-        for side in all_sides:
+        for side in alert_sides(report, f):
             others = [o for o in head if o is not side][:MAX_RELATED]
             results.append(_result(f, side, others, len(all_sides) - 1, index[sarif_rule_id(f)]))
     notifications = [{"level": "error", "message": {"text": sarif_text(f"{p.code} {p.message}")},

@@ -107,14 +107,27 @@ def excerpt(sentence: str, start: int, end: int, cells: int, *, mark: bool) -> T
 class FindingView:
     """A Finding as a rich renderable."""
 
-    def __init__(self, finding: Finding, *, mark: bool = True, tolerances=None):
+    def __init__(self, finding: Finding, *, mark: bool = True, tolerances=None, drafts: frozenset[str] = frozenset()):
         self.finding = finding
         self.mark = mark
         self.tolerances = tolerances
+        self.drafts = drafts  #: pre-publish mode: only the drafts' sides are shown in full
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         f = self.finding
         width = options.max_width
+        if self.drafts and f.kind == "consistent":
+            # pre-publish mode: a draft's agreeing claim in one line
+            for side in [s for s in sides(f) if place(s)[0] in self.drafts]:
+                line = Text("✓ ", style="green")
+                p, l, c = place(side)
+                line.append(display(f"{p}:{l}:{c} "), style="cyan")
+                line.append(terminal(side_text(side)), style="bold")
+                if isinstance(side, Claim):
+                    line.append(f" → {value_text(side.mention.quantity)}")
+                line.append(terminal(f"  {f.archive or f.message}"), style="dim")
+                yield line
+            return
         title = Text()
         title.append(f" {f.severity.upper()} ", style=SEVERITY_STYLES[f.severity])
         title.append(" ")
@@ -126,6 +139,8 @@ class FindingView:
         # wrapped line keeps its hanging indent at any width.
         yield Padding(Text(terminal(heading(f)), style="bold"), (0, 0, 0, INDENT), expand=False)
         all_sides = sides(f)
+        if self.drafts:
+            all_sides = [s for s in all_sides if place(s)[0] in self.drafts] or all_sides
         labels = [display(f"{p}:{l}:{c}") for p, l, c in map(place, all_sides)]
         shared = shared_qualifiers(f)
         for side, label in zip(all_sides, labels):
@@ -149,7 +164,15 @@ class FindingView:
         if f.kind == "contradiction":
             yield from interval_lines(f, self.tolerances)
         yield _hanging(Text("→"), Text(terminal(" ".join(f.message.split()))), INDENT, 1, width, gap=1)
+        if f.archive:
+            yield _hanging(Text("≠" if f.kind != "consistent" else "=", style="bold"),
+                           Text(terminal("archive: " + " ".join(f.archive.split()))), INDENT, 1, width, gap=1)
+        if f.cause:
+            yield _hanging(Text("?", style="bold magenta"),
+                           Text(terminal("likely cause: " + " ".join(f.cause.split()))), INDENT, 1, width, gap=1)
         for detail in f.detail.splitlines():
+            if self.drafts and not any(detail.startswith(d + ":") for d in self.drafts):
+                continue  # pre-publish mode: how the draft's sides were read; the archive is summed up above
             if detail.strip():
                 yield Padding(Text(terminal(" ".join(detail.split())), style="dim"), (0, 0, 0, INDENT + 2), expand=False)
         yield Text("")
@@ -214,8 +237,9 @@ def render_to(console: Console, report: Report, *, show_consistent: bool = False
     findings = visible_findings(report, show_consistent)
     mark = console.color_system is not None and not console.no_color
     # an editor reads the errors first: most severe first, then in order of position
+    drafts = frozenset(report.drafts)
     for finding in sorted(findings, key=lambda f: -severity_rank(f.severity)):
-        console.print(FindingView(finding, mark=mark, tolerances=tolerances))
+        console.print(FindingView(finding, mark=mark, tolerances=tolerances, drafts=drafts))
     console.print(SummaryView(report, findings))
 
 
