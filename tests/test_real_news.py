@@ -363,3 +363,59 @@ def test_per_thousand_and_per_million_tokens_agree():
     a = extract(document_from_text("价格为0.002美元/千token。", "a.txt"))[0].quantity
     b = extract(document_from_text("价格为2美元/百万token。", "a.txt"))[0].quantity
     assert (a.low, a.per) == (b.low, b.per)
+
+
+# --- owners: adjectives, the nearer rival, anaphora ----------------------------------------------
+
+VALUATION = RULES + textwrap.indent(textwrap.dedent("""\
+    - id: valuation
+      subject: [acme, bolt, cato]
+      metric: valuation
+      words: [估值]
+      unit: USD
+    - id: training-cost
+      subject: [acme, bolt, cato]
+      metric: training-cost
+      words: [训练成本]
+      unit: USD
+    """), "  ")
+
+
+@pytest.fixture(scope="module")
+def valuation_rules():
+    return load_rules_text(VALUATION, "t.yaml")
+
+
+@pytest.mark.parametrize("text,written", [
+    ("博尔特最近的估值为500亿美元。", "500亿美元"),
+    ("卡托单次的训练成本约为80万美元。", "约为80万美元"),
+    ("据悉,艾克米目前的估值已达650亿美元。", "650亿美元"),
+])
+def test_an_adjective_before_the_metric_is_no_owner(valuation_rules, text, written):
+    got = read(text, valuation_rules)
+    assert written in got and got[written].subject in ("acme", "bolt", "cato")
+
+
+def test_the_nearer_rival_owns_the_figure(valuation_rules):
+    got = read("卡托估值800亿美元,其对手艾克米获新一轮融资后估值升至2000亿美元。", valuation_rules)
+    assert (got["800亿美元"].subject, got["2000亿美元"].subject) == ("cato", "acme")
+
+
+def test_the_company_refers_to_the_one_last_named(valuation_rules):
+    assert read("卡托今日在港交所上市。该公司估值为120亿美元。", valuation_rules)["120亿美元"].subject == "cato"
+    got = read("卡托今日在港交所上市。博尔特随后宣布完成融资。该公司估值为120亿美元。", valuation_rules)
+    assert got["120亿美元"].subject == "bolt"
+
+
+def test_the_former_and_the_latter(valuation_rules):
+    got = read("博尔特与卡托宣布合并。前者估值约300亿美元。", valuation_rules)
+    assert got["约300亿美元"].subject == "bolt"
+    got = read("博尔特与卡托宣布合并。后者估值约300亿美元。", valuation_rules)
+    assert got["约300亿美元"].subject == "cato"
+    got = read("艾克米与卡托签下长约后,前者的估值升至900亿美元。", valuation_rules)
+    assert got["900亿美元"].subject == "acme"
+
+
+def test_the_former_with_no_clear_referent_gives_no_claim(valuation_rules):
+    assert "700亿美元" not in read("卡托上市。前者的估值为700亿美元。", valuation_rules)
+    assert "700亿美元" not in read("艾克米、博尔特和卡托均已上市,前者估值为700亿美元。", valuation_rules)

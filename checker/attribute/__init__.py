@@ -275,6 +275,11 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             return None  # the list gives this number to another thing
     else:
         subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
+        if s_dist and _opening(doc.norm, ctx, ci, mention, rule) == "前者":
+            # "A和B都发布了财报。前者的估值为…": the former of the two named, not the nearer one
+            subject, s_dist = _former(ctx, ci, mention, rule.subjects, lex)
+            if subject is None:
+                return None
     if s_dist is not None and s_dist > 0 and _opens_on_a_part(doc.norm, ctx, ci, rule, lex, own):
         return None  # "…广告收入250亿元,其中,视频号创造30亿元": a part of the whole, not the subject's figure
     head = _list_head(doc.norm, ctx, mention)
@@ -299,7 +304,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         # a sentence that names nothing, whose metric word's clause names no owner of it, goes
         # on about the subject an earlier sentence of its paragraph (or the lead) named
         names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
-        subject = ctx.carry.subject(ctx.seg.start, rule) \
+        former = _opening(doc.norm, ctx, ci - m_dist, mention, rule) == "前者"
+        subject = ctx.carry.subject(ctx.seg.start, rule, former=former) \
             if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
         if subject is None:
             return None
@@ -391,7 +397,8 @@ class _Carry:
             self._named[k] = self._entities(self.seg_starts[k], end)
         return self._named[k]
 
-    def subject(self, sentence_start: int, rule: ClaimRule) -> str | None:
+    def subject(self, sentence_start: int, rule: ClaimRule, *, former: bool = False) -> str | None:
+        """``former``: the sentence says 前者, so the earlier of the two subjects named."""
         entities = self.lex.ruleset.entities
         kinds = {entities[s].kind for s in rule.subjects if s in entities}
         si = bisect.bisect_right(self.seg_starts, sentence_start) - 1
@@ -400,7 +407,7 @@ class _Carry:
                 break  # the paragraph starts after sentence k
             found = _carried(self._sentence(k), rule, kinds, entities)
             if found is not None:
-                return found or None
+                return _former_of(self._sentence(k), rule) if former and found else found or None
         if not LEAD_CARRY:
             return None
         if self._lead is None:
@@ -410,7 +417,14 @@ class _Carry:
         if self.seg_starts and sentence_start < LEAD_CHARS and not self._lead:
             return None
         found = _carried(list(reversed(self._lead)), rule, kinds, entities)
-        return found or None
+        return _former_of(self._lead, rule) if former and found else found or None
+
+
+def _former_of(named: list[str], rule: ClaimRule) -> str | None:
+    """The earlier of exactly two distinct subjects ``named`` (in order); None when the
+    sentence names one or more than two, and 前者 has no clear referent."""
+    distinct = list(dict.fromkeys(e for e in named if e in rule.subjects))
+    return distinct[0] if len(distinct) == 2 else None
 
 
 def _carried(named: list[str], rule: ClaimRule, kinds: set[str], entities) -> str | None:
@@ -624,11 +638,32 @@ def _bare_clause(norm: str, ctx: _Context, ci: int, mention: Mention, rule: Clai
     """True when nothing stands before the number's metric word (or the number) in its clause
     but a connective, a pronoun (其市场份额), a time (2023年的, 本季度) or a list marker: the
     clause goes on about a subject named before it, and names no owner of its own."""
+    prefix = _opening(norm, ctx, ci, mention, rule)
+    return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
+
+
+def _opening(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule) -> str:
+    """What stands before the number's metric word (or the number) in its clause, without
+    spaces, a list marker, a leading connective or a trailing 的: "前者", "2023年", "博尔特"."""
     cs = ctx.seg.clauses[ci][0]
     words = [h.start for h in ctx.hits[ci] if h.term in rule.words and h.start < mention.start]
     prefix = norm[cs:min(words) if words else mention.start]
-    prefix = _ITEM_MARK.sub("", re.sub(r"[\s,,、:]", "", prefix)).lstrip(_CONNECTIVES).rstrip("的")
-    return not prefix or prefix in _REFERS_BACK or _TIME_OWNER.fullmatch(prefix) is not None
+    return _ITEM_MARK.sub("", re.sub(r"[\s,,、:]", "", prefix)).lstrip(_CONNECTIVES).rstrip("的")
+
+
+def _former(ctx: _Context, ci: int, mention: Mention, wanted: tuple[str, ...], lex: Terms):
+    """The subject 前者 ("the former") refers to in the number's sentence: the earlier of the two
+    distinct subjects named before the number; None unless exactly two were named."""
+    named: list[tuple[int, str, int]] = []
+    for j in range(ci + 1):
+        named += [(h.start, lex.entity_of[h.term], j) for h in ctx.hits[j]
+                  if h.end <= mention.start and lex.entity_of.get(h.term) in wanted]
+    named.sort()
+    distinct = list(dict.fromkeys(eid for _, eid, _ in named))
+    if len(distinct) != 2:
+        return None, None
+    j = next(j for _, eid, j in named if eid == distinct[0])
+    return distinct[0], ci - j
 
 
 def _names_another_entity(ctx: _Context, ci: int, mention: Mention, rule: ClaimRule, lex: Terms) -> bool:

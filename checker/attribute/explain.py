@@ -25,7 +25,7 @@ import bisect
 from ..model import Document, Explanation, Mention
 from ..rules import ClaimRule, RuleSet
 from . import (CARRIED, CHANGE_BEFORE, _Carry, _bare_clause, _combined, _inside, _names_what_it_counts, RATIO_UNITS, _Context, _earlier_value, _list_head, _names_another_entity,
-               _names_another_owner, _nearest_entity, _opens_on_a_part, _own_hits, _owned_by_another,
+               _names_another_owner, _nearest_entity, _former, _opening, _opens_on_a_part, _own_hits, _owned_by_another,
                _pattern_hit, _qualifier, _read, _reads_levels, _simplified, _stretch, _continues_subject,
                attribute, distribute, _name_kind)
 from .clauses import sentence_at, sentence_starts
@@ -156,6 +156,10 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
             return 8, f"the 分别 list gives the number to {doc.text[listed.hit.start:listed.hit.end]}, another owner"
     else:
         subject, s_dist = _nearest_entity(ctx, ci, mention, rule.subjects, lex, own)
+        if s_dist and _opening(doc.norm, ctx, ci, mention, rule) == "前者":
+            subject, s_dist = _former(ctx, ci, mention, rule.subjects, lex)
+            if subject is None:
+                return 8, "前者 (the former) with other than two subjects named before it: no clear referent"
     if s_dist is not None and s_dist > 0 and _opens_on_a_part(doc.norm, ctx, ci, rule, lex, own):
         return 9, "a part of the whole (其中 …): the figure is a part's, not the subject's"
     head = _list_head(doc.norm, ctx, mention)
@@ -177,7 +181,8 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
             ", ".join(rule.words[:6])
     if carry:
         names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
-        subject = ctx.carry.subject(ctx.seg.start, rule) \
+        former = _opening(doc.norm, ctx, ci - m_dist, mention, rule) == "前者"
+        subject = ctx.carry.subject(ctx.seg.start, rule, former=former) \
             if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
         if subject is None:
             return 13, ("no subject: the sentence names none of " + ", ".join(rule.subjects[:5])
