@@ -8,6 +8,7 @@ longer phrase is the source itself: ``市场研究机构Canalys报告显示`` ->
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..model import Document
@@ -30,17 +31,6 @@ _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]{2,20}")
 _GROUPS = ("src", "src2", "src3", "src4", "src5", "src6", "src7")
 
 
-def _in_sentence(doc: Document, start: int, end: int) -> str | None:
-    found = None
-    for m in SOURCE.finditer(doc.norm, start, end):
-        for g in _GROUPS:
-            if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
-                s, e = m.span(g)
-                found = _name(doc.text[s:e].strip())
-                break
-    return found
-
-
 def _name(source: str) -> str:
     latin = _LATIN_NAME.findall(source)
     if latin and not source.isascii():
@@ -48,22 +38,70 @@ def _name(source: str) -> str:
     return source
 
 
+class _Scans:
+    """The sources named in a stretch of one document (a sentence, a paragraph, the lead),
+    each stretch scanned once: a long sentence or paragraph with many numbers costs one scan,
+    not one per number.  A query takes the last source that ends before its bound."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self._found: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
+
+    def last_before(self, start: int, limit: int, bound: int) -> str | None:
+        key = (start, limit)
+        if key not in self._found:
+            ends: list[int] = []
+            names: list[str] = []
+            for m in SOURCE.finditer(self.doc.norm, start, limit):
+                for g in _GROUPS:
+                    if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
+                        s, e = m.span(g)
+                        ends.append(m.end())
+                        names.append(_name(self.doc.text[s:e].strip()))
+                        break
+            self._found[key] = (ends, names)
+        ends, names = self._found[key]
+        i = bisect.bisect_right(ends, bound)
+        return names[i - 1] if i else None
+
+
+#: The scans of the document attributed last: attribution reads one document at a time, so
+#: one entry keeps it linear without holding on to a corpus.
+_last: list[_Scans] = []
+
+
+def _scans(doc: Document) -> _Scans:
+    last = _last[0] if _last else None
+    if last is None or last.doc is not doc:
+        last = _Scans(doc)
+        _last[:] = [last]
+    return last
+
+
 def source_of(doc: Document, sentence_start: int, mention_start: int, sentence_end: int | None = None) -> str | None:
     """The source a figure is attributed to, as written: in its sentence before the number,
     else a note after it ("…1 万亿美元(数据来自麦肯锡)"), else the last source the earlier
     sentences of its paragraph named."""
-    found = _in_sentence(doc, sentence_start, mention_start)
+    scans = _scans(doc)
+    norm = doc.norm
+    end = sentence_end if sentence_end is not None else _line_end(norm, sentence_start)
+    found = scans.last_before(sentence_start, end, mention_start)
     if found is None and sentence_end is not None:
-        after = SOURCE_AFTER.search(doc.norm, mention_start, sentence_end)
+        after = SOURCE_AFTER.search(norm, mention_start, sentence_end)
         if after is not None:
             found = doc.text[after.start("src"):after.end("src")].strip()
     if found is None:
-        paragraph = doc.norm.rfind("\n", 0, sentence_start) + 1
+        paragraph = norm.rfind("\n", 0, sentence_start) + 1
         if paragraph < sentence_start:
-            found = _in_sentence(doc, paragraph, sentence_start)
+            found = scans.last_before(paragraph, _line_end(norm, paragraph), sentence_start)
     if found is None:
         found = lead_source(doc)
     return found
+
+
+def _line_end(norm: str, start: int) -> int:
+    end = norm.find("\n", start)
+    return len(norm) if end == -1 else end
 
 
 #: The title and lead, where an article names the report it retells, are this long at most.
@@ -75,7 +113,8 @@ def lead_source(doc: Document) -> str | None:
     at the top and then gives its figures sentence by sentence)."""
     end = min(len(doc.norm), LEAD_CHARS)
     stop = doc.norm.find("。", 0, end)
-    return _in_sentence(doc, 0, stop + 1 if stop != -1 else end)
+    stop = stop + 1 if stop != -1 else end
+    return _scans(doc).last_before(0, stop, stop)
 
 
 #: A source noted after the figure: (数据来自麦肯锡), (来源:IDC).
