@@ -59,6 +59,8 @@ def severity_rank(severity: str) -> int:
 #: Marks that end a sentence in the matching view (``Document.norm``, where the full-width
 #: ！？； are folded to ASCII).  One definition for every stage that speaks of sentences.
 SENTENCE_MARKS = "。!?;\n"
+#: How far the ends of a sentence are looked for (a real sentence is far shorter).
+SENTENCE_LOOK_BACK = 2000
 SENTENCE_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}]")
 
 
@@ -92,9 +94,13 @@ class Document:
     def sentence_around(self, start: int, end: int) -> tuple[int, int]:
         """Offsets of the sentence holding ``text[start:end]``: from after the previous
         sentence end to its own end mark included (SENTENCE_END, read on ``norm``)."""
-        left = max(self.norm.rfind(mark, 0, start) for mark in SENTENCE_MARKS) + 1
-        m = SENTENCE_END.search(self.norm, end)
-        return left, (m.end() if m else len(self.norm))
+        # bounded both ways: one endless "sentence" must not cost a scan to its ends per number
+        lo = max(0, start - SENTENCE_LOOK_BACK)
+        mark = max(self.norm.rfind(m, lo, start) for m in SENTENCE_MARKS)
+        left = mark + 1 if mark != -1 else lo
+        hi = min(len(self.norm), end + SENTENCE_LOOK_BACK)
+        m = SENTENCE_END.search(self.norm, end, hi)
+        return left, (m.end() if m else hi)
 
     def sentence_text(self, start: int, end: int) -> tuple[str, int]:
         """The sentence around a span as written (without its line break), and its offset."""

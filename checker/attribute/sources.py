@@ -46,6 +46,17 @@ class _Scans:
     def __init__(self, doc: Document):
         self.doc = doc
         self._found: dict[tuple[int, int], tuple[list[int], list[str]]] = {}
+        self._breaks: list[int] | None = None
+
+    def line(self, at: int) -> tuple[int, int]:
+        """The start and end of the line (paragraph) holding offset ``at``, by bisection over
+        the line breaks (found once), not a scan back and forth per number."""
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _BREAK.finditer(self.doc.norm)]
+        k = bisect.bisect_left(self._breaks, at)
+        start = self._breaks[k - 1] + 1 if k else 0
+        end = self._breaks[k] if k < len(self._breaks) else len(self.doc.norm)
+        return start, end
 
     def last_before(self, start: int, limit: int, bound: int) -> str | None:
         key = (start, limit)
@@ -84,24 +95,22 @@ def source_of(doc: Document, sentence_start: int, mention_start: int, sentence_e
     sentences of its paragraph named."""
     scans = _scans(doc)
     norm = doc.norm
-    end = sentence_end if sentence_end is not None else _line_end(norm, sentence_start)
+    end = sentence_end if sentence_end is not None else scans.line(sentence_start)[1]
     found = scans.last_before(sentence_start, end, mention_start)
     if found is None and sentence_end is not None:
         after = SOURCE_AFTER.search(norm, mention_start, sentence_end)
         if after is not None:
             found = doc.text[after.start("src"):after.end("src")].strip()
     if found is None:
-        paragraph = norm.rfind("\n", 0, sentence_start) + 1
+        paragraph, line_end = scans.line(sentence_start)
         if paragraph < sentence_start:
-            found = scans.last_before(paragraph, _line_end(norm, paragraph), sentence_start)
+            found = scans.last_before(paragraph, line_end, sentence_start)
     if found is None:
         found = lead_source(doc)
     return found
 
 
-def _line_end(norm: str, start: int) -> int:
-    end = norm.find("\n", start)
-    return len(norm) if end == -1 else end
+_BREAK = re.compile("\n")
 
 
 #: The title and lead, where an article names the report it retells, are this long at most.

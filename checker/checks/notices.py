@@ -24,6 +24,8 @@ Simplified, same offsets as ``Document.text``); quotes come from ``Document.text
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -184,13 +186,18 @@ def _garbled_names(doc: Document, names: Mapping[str, tuple[str, ...]], preferre
     if not models:
         return []
     spans = _alias_spans(doc, names)
-    covered = [(s, e) for s, e, _, w in spans if " " in w.strip() or "-" in w]
+    covered = sorted((s, e) for s, e, _, w in spans if " " in w.strip() or "-" in w)
+    # a token is covered when a span starting at or before it reaches its end: the running
+    # maximum of the ends, found by bisection (linear in a long document, not tokens × spans)
+    covered_starts = [cs for cs, _ in covered]
+    reach = list(itertools.accumulate((ce for _, ce in covered), max))
     ends = {e: doc.text[s:e] for s, e, _, w in spans if not MODEL_NAME.match(w)}
     found: dict[str, list[tuple[int, int]]] = defaultdict(list)
     targets: dict[str, list[tuple[int, str]]] = {}
     for m in NAME_TOKEN.finditer(doc.norm):
         s, e = m.span("token")
-        if any(cs <= s and e <= ce for cs, ce in covered):
+        k = bisect.bisect_right(covered_starts, s)
+        if k and reach[k - 1] >= e:
             continue  # part of a known multi-word name ("TPU v5p")
         token = m.group("token")
         spelled = compact(token)

@@ -226,6 +226,20 @@ _PER_AFTER = re.compile(r"\s*/\s*(?P<scale>百万|千万|十万|千|万|亿|[kKM
 _PER_BEFORE = re.compile(r"每\s*(?P<scale>百万|千万|十万|千|万|亿|[kKM])?\s*个?\s*(?P<noun>tokens?|词元|字)\s*(?:的)?(?:价格|收费|费用|成本)?(?:为|是|约|仅)?\s*$")
 
 
+
+#: How far back a clause's start is looked for: a clause is rarely longer, and a bound keeps
+#: one endless sentence (no comma for megabytes) linear rather than a scan back per number.
+CLAUSE_LOOK_BACK = 256
+
+
+def _clause_start(norm: str, at: int) -> int:
+    """Where the clause holding offset ``at`` starts: after the nearest , ; 。 or line break
+    before it, within CLAUSE_LOOK_BACK characters."""
+    lo = max(0, at - CLAUSE_LOOK_BACK)
+    mark = max(norm.rfind(c, lo, at) for c in ",;。\n")
+    return mark + 1 if mark != -1 else lo
+
+
 def _rate_denominators(doc: Document, mentions: list[Mention]) -> list[Mention]:
     norm = doc.norm
     if "/" not in norm and "每" not in norm:
@@ -238,7 +252,7 @@ def _rate_denominators(doc: Document, mentions: list[Mention]) -> list[Mention]:
             out.append(m)
             continue
         after = _PER_AFTER.match(norm, m.end)
-        clause = max(norm.rfind(c, 0, m.start) for c in ",;。\n") + 1
+        clause = _clause_start(norm, m.start)
         before = _PER_BEFORE.search(norm, clause, m.start)
         found = after or before
         if found is None or (before and not after and not before.group("noun")):
@@ -299,7 +313,7 @@ def _elided_currency(norm: str, mentions: list[Mention]) -> list[Mention]:
         q = m.quantity
         if q.unit != "number" or not _MAGNITUDE.search(norm, m.start, m.end):
             continue
-        clause = max(norm.rfind(c, 0, m.start) for c in ",;。\n") + 1
+        clause = _clause_start(norm, m.start)
         if not _PART_OPENS.search(norm, clause, m.start):
             continue
         earlier = [p for p in out[:i] if p.end <= clause and len(p.quantity.unit) == 3 and p.quantity.unit.isupper()
