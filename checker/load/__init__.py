@@ -33,6 +33,7 @@ from ..model import Document, LoadProblem, line_starts_of
 from ..text import fold_fullwidth, normalize, to_mainland_terms, to_simplified
 from .dates import coerce_date, date_line, filename_date, front_matter_date, parse_date, url_date
 from .decode import decode_bytes, encoding_score
+from .files import open_no_wait, read_at_most
 from .markdown import HAN, blank, markdown_regions, scan_view, url_regions
 from .paths import DEFAULT_INCLUDE, display_path_of, iter_paths
 from .segments import segmentation_view
@@ -151,8 +152,7 @@ def read_file_bytes(path: str | os.PathLike, shown: str, limit: int) -> bytes:
     is refused (E201) without waiting on it: the file is opened non-blocking and checked with
     fstat, so a name swapped for a FIFO between listing and reading cannot hang the run."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                     | getattr(os, "O_BINARY", 0))
+        fd = open_no_wait(path)
     except FileNotFoundError:
         raise InputError("not found", path=shown, hint="check the path (it is relative to the current directory)",
                          code="E201") from None
@@ -175,21 +175,15 @@ def read_file_bytes(path: str | os.PathLike, shown: str, limit: int) -> bytes:
                              hint="name article files; to read a stream, pipe it to '-'", code="E201")
         if info.st_size > limit:
             raise _too_large(shown, info.st_size, limit)
-        chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        data = read_at_most(fd, limit)
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror or exc})", path=shown,
                          hint="check that it is a readable file", code="E201") from None
     finally:
         os.close(fd)
-    if total > limit:
+    if len(data) > limit:
         raise _too_large(shown, None, limit)
-    return b"".join(chunks)
+    return data
 
 
 def _too_large(path: str, size: int | None, limit: int) -> InputError:

@@ -25,6 +25,7 @@ from typing import Any, Iterable
 import yaml
 
 from ..errors import RuleFileError
+from ..load.files import open_no_wait, read_at_most
 from ..text import normalize
 
 KeyPath = tuple[Any, ...]
@@ -54,8 +55,7 @@ def read_rule_file(path: str | os.PathLike) -> str:
     Raises RuleFileError E301."""
     shown = str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-                     | getattr(os, "O_BINARY", 0))
+        fd = open_no_wait(path)
     except OSError as exc:
         raise RuleFileError(f"cannot read rule file ({exc.strerror or exc.__class__.__name__})", path=shown,
                             code="E301", hint="check the path given with --rules") from None
@@ -68,23 +68,17 @@ def read_rule_file(path: str | os.PathLike) -> str:
             raise RuleFileError(f"rule file is too large ({info.st_size:,} bytes; the limit is "
                                 f"{MAX_RULE_FILE_BYTES:,})", path=shown, code="E301",
                                 hint="split it into several rule files")
-        chunks, total = [], 0
-        while total <= MAX_RULE_FILE_BYTES:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        data = read_at_most(fd, MAX_RULE_FILE_BYTES)
     except OSError as exc:
         raise RuleFileError(f"cannot read rule file ({exc.strerror or exc.__class__.__name__})", path=shown,
                             code="E301", hint="check that it is a readable file") from None
     finally:
         os.close(fd)
-    if total > MAX_RULE_FILE_BYTES:
+    if len(data) > MAX_RULE_FILE_BYTES:
         raise RuleFileError(f"rule file is too large (the limit is {MAX_RULE_FILE_BYTES:,} bytes)", path=shown,
                             code="E301", hint="split it into several rule files")
     try:
-        return b"".join(chunks).decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleFileError(f"cannot read rule file (byte {exc.start} is not UTF-8)", path=shown, code="E301",
                             hint="save it as UTF-8 text") from None
