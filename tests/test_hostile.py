@@ -122,6 +122,16 @@ def test_check_in_colour_writes_only_colour_sequences(corpus, capsysbinary, monk
     assert_clean(buffer.getvalue(), "rich in colour", colour=True)
 
 
+@pytest.mark.parametrize("command", ["claims", "explain"])
+def test_claims_and_explain_say_unreadable_names_on_one_line(corpus, capsysbinary, command):
+    argv = [command, "corpus"] if command == "claims" else [command, "corpus/d[/]e.md:1"]
+    code, out, err = run(capsysbinary, *argv, "--format", "plain")
+    assert_clean(out, command)
+    assert_stderr_lines(err)
+    if command == "claims":
+        assert "broken" in err  # the unreadable file is named, escaped
+
+
 @pytest.mark.parametrize("fmt", ["plain", "rich", "json"])
 def test_extract_writes_every_format_clean(corpus, capsysbinary, fmt):
     code, out, err = run(capsysbinary, "extract", "corpus", "--format", fmt)

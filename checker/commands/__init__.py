@@ -9,14 +9,16 @@ rule-file, input or internal error.  The output format never changes the exit co
 
 from __future__ import annotations
 
+import io
 import os
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..display import display
 from ..errors import InputError, UsageError
 from ..load import display_path_of
 from ..model import Report, severity_rank
+from ..render.common import write_output
 
 FORMATS_CHECK = ("rich", "plain", "markdown", "json", "sarif", "github", "junit", "rdjson")
 FORMATS_EXTRACT = ("rich", "plain", "json")
@@ -59,6 +61,17 @@ def exit_code_for(report: Report, fail_on: str, exit_zero: bool = False) -> int:
         if finding.kind != "consistent" and severity_rank(finding.severity) >= threshold:
             return 1
     return 0
+
+
+def emit(render: Callable, items, fmt: str, output: str | None) -> None:
+    """``render(items, fmt, stream)`` to standard output (coloured as the terminal allows), or
+    to the file ``output`` without colour, written whole (nothing half-written on Ctrl-C)."""
+    if output is None or output == "-":
+        render(items, fmt, sys.stdout)
+        return
+    buffer = io.StringIO()
+    render(items, fmt, buffer, color=False)
+    write_output(output, buffer.getvalue())
 
 
 def say(message: str) -> None:

@@ -9,15 +9,12 @@ article (E206), a rule-file or configuration error, or bad usage.
 
 from __future__ import annotations
 
-import io
-import sys
 
 from .. import pipeline
 from ..config import resolve_config
 from ..errors import InputError
-from ..render import write_output
 from ..render.claims import render_claims
-from . import FORMATS_EXTRACT, builtin_choice, check_stdin_filename, choose_format, explicit_paths, require_paths
+from . import emit, say, FORMATS_EXTRACT, builtin_choice, check_stdin_filename, choose_format, explicit_paths, require_paths
 
 
 def run(args) -> int:
@@ -34,7 +31,7 @@ def run(args) -> int:
                                        include=list(config.include) or None, exclude=tuple(config.exclude),
                                        exclude_root=config.root, force_exclude=args.force_exclude):
         if not isinstance(item, tuple):  # a LoadProblem: say so and go on with the others
-            print(f"factcheck: {item.path}: {item.code} {item.message}", file=sys.stderr)
+            say(f"{item.path}: {item.code} {item.message}")
             named_unreadable |= item.path in explicit
             continue
         doc, mentions = item
@@ -43,10 +40,5 @@ def run(args) -> int:
     if not read:
         raise InputError("no readable input among the paths given", code="E206",
                          hint="check the paths; supported articles are .md, .markdown and .txt files")
-    if args.output is None or args.output == "-":
-        render_claims(claims, fmt, sys.stdout)
-    else:
-        buffer = io.StringIO()
-        render_claims(claims, fmt, buffer, color=False)
-        write_output(args.output, buffer.getvalue())
+    emit(render_claims, claims, fmt, args.output)
     return 2 if named_unreadable else 0

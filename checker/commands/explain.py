@@ -13,17 +13,14 @@ numbers), or on a rule-file or configuration error.
 
 from __future__ import annotations
 
-import io
 import re
-import sys
 
 from .. import pipeline
 from ..config import resolve_config
 from ..errors import UsageError
 from ..load import read_document
-from ..render import write_output
 from ..render.claims import render_explanations
-from . import FORMATS_EXTRACT, builtin_choice, choose_format
+from . import emit, FORMATS_EXTRACT, builtin_choice, choose_format
 
 #: FILE:LINE or FILE:LINE:COL (a Windows drive letter or a colon in the name stays in FILE).
 PLACE = re.compile(r"^(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?$")
@@ -56,10 +53,5 @@ def run(args) -> int:
         where = f"{path}:{line}" + (f":{col}" if col is not None else "")
         raise UsageError(f"no number at {where}", hint=f"numbers on line {line}: {listed}" if listed else
                          "that line holds no number the checker reads (factcheck extract lists them)")
-    if args.output is None or args.output == "-":
-        render_explanations(chosen, fmt, sys.stdout)
-    else:
-        buffer = io.StringIO()
-        render_explanations(chosen, fmt, buffer, color=False)
-        write_output(args.output, buffer.getvalue())
+    emit(render_explanations, chosen, fmt, args.output)
     return 0

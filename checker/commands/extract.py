@@ -8,16 +8,13 @@ usage.
 
 from __future__ import annotations
 
-import io
-import sys
 
 from ..errors import InputError, UsageError
 # Not checker.pipeline: importing it (attribution, checks, archive) takes about 55 ms of
 # the command's 0.2 s start-up (python -X importtime), and extraction needs none of it.
 from ..extract.corpus import extract_paths
-from ..render.common import write_output
 from ..render.mentions import render_mentions
-from . import FORMATS_EXTRACT, check_stdin_filename, choose_format, configured, explicit_paths, jobs_of, say
+from . import emit, FORMATS_EXTRACT, check_stdin_filename, choose_format, configured, explicit_paths, jobs_of, say
 
 
 def run(args) -> int:
@@ -40,11 +37,6 @@ def run(args) -> int:
     if not items:
         raise InputError("no readable input among the paths given", code="E206",
                          hint="check the paths; supported articles are .md, .markdown and .txt files")
-    if args.output is None or args.output == "-":
-        render_mentions(items, fmt, sys.stdout)
-    else:
-        buffer = io.StringIO()
-        render_mentions(items, fmt, buffer, color=False)
-        write_output(args.output, buffer.getvalue())
+    emit(render_mentions, items, fmt, args.output)
     return 2 if named_unreadable else 0
 
