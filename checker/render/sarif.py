@@ -266,12 +266,16 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
     invocation = {"executionSuccessful": True}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications
+    driver = {"name": "factcheck", "version": __version__, "semanticVersion": __version__}
+    base = docs_url()
+    if base:  # the tool's own page, beside each rule's helpUri (SARIF2005 asks for it)
+        driver["informationUri"] = base
+    driver["rules"] = rules
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "factcheck", "version": __version__, "semanticVersion": __version__,
-                                "rules": rules}},
+            "tool": {"driver": driver},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
