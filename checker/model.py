@@ -275,6 +275,15 @@ class Finding:
     #: articles (3万-5万张), e.g. a.md:3 (2024-05-01), …, newest first"; ``claims`` are then the
     #: draft's claims and a few of the archive's as examples
     archive: str = ""
+    #: the same finding in other articles (a story retold with its slip): the first side of each
+    #: repetition, one per article, in path order; ``claims`` and ``locations`` are the first
+    #: article's (checks/repeats.py).  Renderers list a few and count the rest.
+    repeats: tuple[Location, ...] = ()
+
+    @property
+    def occurrences(self) -> int:
+        """How many articles the finding stands for: itself and its repeats."""
+        return 1 + len(self.repeats)
 
     def sort_key(self) -> tuple:
         first = self.claims[0].mention if self.claims else (self.locations[0] if self.locations else None)
@@ -300,7 +309,7 @@ class Report:
     def counts(self) -> dict[str, int]:
         out = {k: 0 for k in KINDS}
         for f in self.findings:
-            out[f.kind] += 1
+            out[f.kind] += f.occurrences
         return out
 
     def worst(self) -> str | None:

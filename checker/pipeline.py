@@ -32,6 +32,7 @@ from .extract import extract, parse_quantity
 from .extract.corpus import extract_paths
 from .load import Source, coerce_date, document_from_source, document_from_text, load_sources
 from .checks.prepublish import draft_centred
+from .checks.repeats import fold_repeats
 from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
@@ -210,7 +211,7 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
           force_exclude: bool = False, select: Sequence[str] = (), ignore: Sequence[str] = (),
           cache_dir: str | os.PathLike | None = None,
           progress: Callable[[str], None] | None = None, builtin: bool | None = None,
-          jobs: int | None = 1) -> Report:
+          jobs: int | None = 1, fold: bool = True) -> Report:
     """Check articles against each other (and drafts against an archive).
 
     ``against``: archive directories of articles, or index files (.sqlite) written by
@@ -220,7 +221,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
     (None: no cache).  ``progress``: called with each document's path as it is read (the
     command line draws its progress bar with it).  ``jobs``: worker processes for the
     per-document work (None: all cores; a small corpus stays in this process); the report
-    is the same for every value."""
+    is the same for every value.  ``fold``: one finding for a slip retold in many articles
+    (``checks.repeats``); False keeps every article's own."""
     if ruleset is None:
         ruleset = resolve_rules(rules, config, builtin=builtin)
     exclude_root = None
@@ -316,6 +318,8 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
         findings = [f for f in findings if selects(select, f)]
     if ignore:
         findings = [f for f in findings if not selects(ignore, f)]
+    if fold:
+        findings = fold_repeats(findings)
     findings.sort(key=Finding.sort_key)
     report.findings = findings
     return report

@@ -361,6 +361,12 @@ def test_sarif_passes_the_sarif_validator_with_github_rules(tmp_path, monkeypatc
     draft = pipeline.check([str(SEEDS / "003_b402c9ff82ff3bcd.txt")], against=[str(archive)])
     assert draft.findings
     logs["draft.sarif"] = json.loads(render_report_text(draft, "sarif"))
+    retold = tmp_path / "retold"  # a slip retold in several articles: one result, the others related
+    retold.mkdir()
+    for seed in SEEDS.glob("*.txt"):
+        for k in range(3):
+            (retold / f"{seed.stem}_{k}.txt").write_bytes(seed.read_bytes())
+    logs["retold.sarif"] = json.loads(render_report_text(pipeline.check([str(retold)]), "sarif"))
     broken = _seed_sarif()
     broken["runs"][0]["results"][0]["locations"] = []
     logs["broken.sarif"] = broken
@@ -376,6 +382,7 @@ def test_sarif_passes_the_sarif_validator_with_github_rules(tmp_path, monkeypatc
 
     assert validate("seeds.sarif") == []
     assert validate("draft.sarif") == []
+    assert validate("retold.sarif") == []
     complaints = validate("broken.sarif")
     assert any("GH1015" in line for line in complaints), complaints
 

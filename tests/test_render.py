@@ -510,19 +510,23 @@ def test_seed_check_sarif_is_valid(checked_seeds):
 
 def test_sarif_and_github_list_a_bounded_number_of_other_sides(seed_report):
     """A finding over a large archive has thousands of sides: each SARIF result lists at most
-    MAX_RELATED of the others and says how many more there are (GitHub shows 100 at most),
-    and each annotation quotes at most MAX_OTHERS, so output grows linearly."""
+    RELATED_SIDES of the others, those it cannot both hold with first, and says how many more there
+    are; each annotation quotes at most MAX_OTHERS, so output grows linearly."""
     import dataclasses
+    from checker.render.common import RELATED_SIDES
 
     finding = next(f for f in seed_report.findings if f.kind == "contradiction")
     many = tuple(dataclasses.replace(finding.claims[0], path=f"archive/{i:03d}.md") for i in range(40))
-    big = dataclasses.replace(finding, claims=many)
+    big = dataclasses.replace(finding, claims=many, conflicts=((0, 39), (1, 39)))
     report = Report(findings=[big], documents=40, claims=40)
     log = json.loads(render_report_text(report, "sarif"))
     results = log["runs"][0]["results"]
     assert len(results) == 40
-    assert all(len(r["relatedLocations"]) == sarif.MAX_RELATED for r in results)
-    assert all(f"and {39 - sarif.MAX_RELATED} more" in r["message"]["text"] for r in results)
+    assert all(len(r["relatedLocations"]) == RELATED_SIDES for r in results)
+    assert all(f"and {39 - RELATED_SIDES} more" in r["message"]["text"] for r in results)
+    by_path = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in results}
+    related = [l["physicalLocation"]["artifactLocation"]["uri"] for l in by_path["archive/039.md"]["relatedLocations"]]
+    assert related[:2] == ["archive/000.md", "archive/001.md"]  # the two it disagrees with come first
     lines = render_report_text(report, "github").splitlines()
     assert len(lines) == 40
     assert all(line.count("archive/") == github.MAX_OTHERS + 1 for line in lines)

@@ -32,6 +32,12 @@ KIND_LABELS = {
     "consistent": ("consistent claim", "consistent claims"),
 }
 
+#: Repeats of a finding (the same slip in other articles) named in its message; the rest are
+#: counted (SARIF: as related locations).  JSON lists up to REPEATS_LISTED.
+REPEATS_NAMED = 3
+REPEATS_LISTED = 20
+
+
 def visible_findings(report: Report, show_consistent: bool) -> list[Finding]:
     """The findings a renderer shows, in the one order every format uses
     (path, line, column, kind, rule, message)."""
@@ -47,7 +53,19 @@ def message_text(finding: Finding) -> str:
         message += f" (likely cause: {' '.join(finding.cause.split())})"
     if finding.archive:
         message += f" (archive: {finding.archive})"
+    if finding.repeats:
+        message += f" ({repeats_text(finding)})"
     return message
+
+
+def repeats_text(finding: Finding) -> str:
+    """"the same in 399 more articles: b.md:9:3, c.md:9:3, d.md:9:3 and 396 more" ("" without repeats)."""
+    n = len(finding.repeats)
+    if not n:
+        return ""
+    named = ", ".join(f"{loc.path}:{loc.line}:{loc.col}" for loc in finding.repeats[:REPEATS_NAMED])
+    more = f" and {n - REPEATS_NAMED:,} more" if n > REPEATS_NAMED else ""
+    return f"the same in {n:,} more article{'s' if n != 1 else ''}: {named}{more}"
 
 
 def alert_sides(report: Report, finding: Finding) -> list[Claim | Location]:
@@ -58,6 +76,25 @@ def alert_sides(report: Report, finding: Finding) -> list[Claim | Location]:
         return every
     drafts = set(report.drafts)
     return [s for s in every if place(s)[0] in drafts]
+
+
+#: Other sides an alert on one side points to (SARIF and rdjson related locations): enough to
+#: find the disagreement, few enough that a finding's alerts do not grow with its square.
+RELATED_SIDES = 3
+
+
+def related_sides(finding: Finding, side: Claim | Location, every: list[Claim | Location]) -> list[Claim | Location]:
+    """The sides an alert on ``side`` points to, at most RELATED_SIDES of ``every`` (the
+    finding's sides): first those it cannot both hold with (its ``conflicts`` pairs), then the others."""
+    partners = set()
+    for i, j in finding.conflicts:
+        a, b = finding.claims[i], finding.claims[j]
+        if a is side:
+            partners.add(id(b))
+        elif b is side:
+            partners.add(id(a))
+    ranked = sorted((o for o in every if o is not side), key=lambda o: id(o) not in partners)
+    return ranked[:RELATED_SIDES]
 
 
 def qualifiers_text(qualifiers: Iterable[tuple[str, str]]) -> str:
@@ -152,11 +189,18 @@ def same_sentence(finding: Finding, loc: Location) -> list[Location]:
             and l.text == loc.text]
 
 
+def kind_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Findings per kind, every kind of KINDS present (0 where none); a finding repeated in
+    other articles counts once per article (``Finding.occurrences``)."""
+    counts = {k: 0 for k in KINDS}
+    for f in findings:
+        counts[f.kind] += f.occurrences
+    return counts
+
+
 def counts_line(findings: list[Finding]) -> list[tuple[str, int]]:
     """(label, count) for each finding kind present in ``findings``, in KINDS order."""
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
+    counts = kind_counts(findings)
     return [(KIND_LABELS[k][counts[k] != 1], counts[k]) for k in KINDS if counts.get(k)]
 
 

@@ -29,7 +29,8 @@ from typing import Iterable, TextIO
 from ..amounts import value_text
 from ..model import Claim, Finding, Location, Report
 from . import chart
-from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text, same_sentence,
+from .common import (DISPUTED_KINDS, KIND_LABELS, heading, kind_counts, place, qualifiers_text, repeats_text,
+                     same_sentence,
                      side_sentence, sorted_claims, sorted_locations, visible_findings)
 
 TITLE = "Fact-consistency report"
@@ -203,6 +204,8 @@ def finding_section(finding: Finding, n: int, *, tolerances: chart.Tolerances | 
     out.append(f'<p class="verdict">{verdict}. {escape(finding.message)}</p>')
     for cause in likely_causes(finding, notices):
         out.append(f'<p class="cause"><strong>Likely cause:</strong> {escape(cause)}</p>')
+    if finding.repeats:
+        out.append(f'<p class="repeats"><strong>Repeated:</strong> {escape(repeats_text(finding))}</p>')
     if finding.detail:
         lines = [escape(l.strip()) for l in finding.detail.splitlines() if l.strip()]
         title = "Computation" if finding.kind == "arithmetic" else "How each side was read"
@@ -216,6 +219,8 @@ def _notice_section(finding: Finding) -> str:
     out = [f'<article class="finding notice" data-kind="notice"><h3><code>{escape(finding.rule)}</code>'
            f"{' · ' + about if about else ''}</h3>",
            f"<p>{escape(finding.message)} (severity <strong>{escape(finding.severity)}</strong>)</p>"]
+    if finding.repeats:
+        out.append(f'<p class="repeats"><strong>Repeated:</strong> {escape(repeats_text(finding))}</p>')
     if finding.locations:
         out.append(_locations_table(finding))
     if finding.claims:
@@ -225,22 +230,21 @@ def _notice_section(finding: Finding) -> str:
 
 
 def _consistent_item(finding: Finding) -> str:
+    again = f" ({escape(repeats_text(finding))})" if finding.repeats else ""
     parts = []
     for claim in sorted_claims(finding):
         path, line, _ = place(claim)
         parts.append(f"{escape(path)}:{line} “{escape(claim.mention.text)}” "
                      f"({escape(value_text(claim.mention.quantity))})")
     return (f"<li><strong>{escape(heading(finding))}</strong> (<code>{escape(finding.rule)}</code>): "
-            f"{escape(finding.message)} — {'; '.join(parts)}</li>")
+            f"{escape(finding.message)} — {'; '.join(parts)}{again}</li>")
 
 
 def _summary(report: Report, findings: list[Finding]) -> str:
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
+    counts = kind_counts(findings)
     rows = []
     for kind in ("contradiction", "arithmetic", "divergence", "notice", "consistent"):
-        if kind == "consistent" and kind not in counts:
+        if kind == "consistent" and not counts[kind]:
             continue
         rows.append(f"<tr><td>{KIND_LABELS[kind][1]}</td><td>{counts.get(kind, 0)}</td></tr>")
     return (f'<section id="summary"><h2>Summary</h2><p><strong>{report.documents}</strong> articles, '

@@ -8,7 +8,9 @@
 ``line``/``col``/``text`` are those of the quantity as written (what ``extract``
 gives); ``low``/``high`` are JSON numbers written digit for digit from the Decimal
 (null for an open side).  Extra fields: per finding ``differs`` and ``detail``; per
-claim ``start``, ``end``, ``classifier``, ``sentence``, ``source``, ``time``.  A
+claim ``start``, ``end``, ``classifier``, ``sentence``, ``source``, ``time``; per finding
+``repeats``: the same finding in other articles (``articles`` counts them, ``at`` lists the
+first few places).  A
 finding's non-numeric evidence (``Finding.locations``: a garbled name, a name
 spelled two ways) comes after its claims as claim-like entries whose ``low``,
 ``high``, ``bound`` and ``unit`` are null and ``qualifiers`` is empty.  At the top
@@ -20,8 +22,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import KINDS, Claim, Finding, Location, Report
-from .common import json_dumps, sorted_claims, sorted_locations, visible_findings
+from ..model import Claim, Finding, Location, Report
+from .common import REPEATS_LISTED, json_dumps, kind_counts, sorted_claims, sorted_locations, visible_findings
 
 VERSION = 1
 
@@ -58,14 +60,15 @@ def finding_entry(finding: Finding) -> dict:
         "conflicts": [list(pair) for pair in conflicts], "omitted": finding.omitted,
         "differs": list(finding.differs), "detail": finding.detail, "cause": finding.cause,
         "archive": finding.archive,
+        "repeats": {"articles": len(finding.repeats),
+                    "at": [{"path": loc.path, "line": loc.line, "col": loc.col}
+                           for loc in finding.repeats[:REPEATS_LISTED]]},
     }
 
 
 def document(report: Report, *, show_consistent: bool = False) -> dict:
     findings = visible_findings(report, show_consistent)
-    counts = {k: 0 for k in KINDS}
-    for f in findings:
-        counts[f.kind] += 1
+    counts = kind_counts(findings)
     return {
         "version": VERSION,
         "findings": [finding_entry(f) for f in findings],

@@ -4,7 +4,8 @@ One ``<testsuite>`` per article that has findings, one ``<testcase>`` per findin
 (``name`` the rule and kind, ``classname`` the path, ``file`` and ``line`` attributes), each
 with a ``<failure>`` whose ``message`` is the finding's message and whose text is
 ``path:line:col: severity kind[rule] message``.  An article without findings is one
-passing testcase, so the totals count every article read.  Files that could not be read
+passing testcase, so the totals count every article read; an article that repeats another's
+finding (``Finding.repeats``, a slip retold) has its own failing testcase.  Files that could not be read
 are ``<error>`` testcases.  Text is escaped for XML, and characters XML 1.0 cannot hold
 are dropped.
 """
@@ -47,6 +48,16 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
             by_path.setdefault(path, []).append(
                 f'    <testcase name={_attr(f"{finding.rule} {finding.kind}")} classname={_attr(path)} '
                 f'file={_attr(path)} line="{line}">\n      {inner}\n    </testcase>')
+        here = alert_sides(report, finding)
+        if finding.repeats and here and finding.kind != "consistent":  # each article repeating the slip fails
+            first = "{}:{}:{}".format(*place(here[0]))
+            for loc in finding.repeats:
+                said = f"the same {finding.kind} as {first}"  # the message is there, once
+                failures += 1
+                by_path.setdefault(loc.path, []).append(
+                    f'    <testcase name={_attr(f"{finding.rule} {finding.kind}")} classname={_attr(loc.path)} '
+                    f'file={_attr(loc.path)} line="{loc.line}">\n      <failure message={_attr(said)} '
+                    f'type={_attr(finding.severity)}/>\n    </testcase>')
     errors = {p.path: p for p in report.problems}
     tests = sum(max(len(cases), 1) for cases in by_path.values()) + len(errors)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')

@@ -24,7 +24,7 @@ from ..amounts import value_text
 from ..display import display, markdown as _markdown
 from ..model import Claim, Finding, Report
 from . import chart
-from .common import (DISPUTED_KINDS, KIND_LABELS, heading, place, qualifiers_text,
+from .common import (DISPUTED_KINDS, KIND_LABELS, heading, kind_counts, place, qualifiers_text, repeats_text,
                      same_sentence, side_sentence, side_text, sorted_claims, sorted_locations,
                      visible_findings)
 
@@ -70,11 +70,9 @@ def _locations_table(finding: Finding) -> list[str]:
 def _summary(report: Report, findings: list[Finding]) -> list[str]:
     lines = [f"**{report.documents}** articles, **{report.claims}** claims.", ""]
     lines += ["| Findings | Count |", "|---|---:|"]
-    counts = {f.kind: 0 for f in findings}
-    for f in findings:
-        counts[f.kind] += 1
+    counts = kind_counts(findings)
     for kind in ("contradiction", "arithmetic", "divergence", "notice", "consistent"):
-        if kind == "consistent" and kind not in counts:
+        if kind == "consistent" and not counts[kind]:
             continue
         lines.append(f"| {KIND_LABELS[kind][1]} | {counts.get(kind, 0)} |")
     return lines
@@ -101,6 +99,8 @@ def _disputed_section(n: int, finding: Finding, chart_link: str | None = None) -
         lines += [f"**Likely cause:** {escape(finding.cause)}", ""]
     if finding.archive:
         lines += [f"**Archive:** {escape(finding.archive)}", ""]
+    if finding.repeats:
+        lines += [f"**Repeated:** {escape(repeats_text(finding))}", ""]
     if finding.detail:
         # one quoted paragraph per line of the explanation (each side's normalization)
         detail = [escape(l) for l in finding.detail.splitlines() if l.strip()]
@@ -112,6 +112,8 @@ def _notice_section(finding: Finding) -> list[str]:
     about = escape(heading(finding)) if (finding.subject or finding.metric) else ""
     lines = [f"### {code(finding.rule)}{' · ' + about if about else ''}", "",
              f"{escape(finding.message)} (severity **{finding.severity}**)", ""]
+    if finding.repeats:
+        lines += [f"**Repeated:** {escape(repeats_text(finding))}", ""]
     if finding.locations:
         lines += _locations_table(finding) + [""]
     if finding.claims:
@@ -125,7 +127,8 @@ def _consistent_item(finding: Finding) -> str:
         path, line, _ = place(claim)
         parts.append(f"{escape(path)}:{line} “{escape(side_text(claim))}” ({escape(value_text(claim.mention.quantity))})")
     where = "; ".join(parts)
-    return f"- **{escape(heading(finding))}** ({code(finding.rule)}): {escape(finding.message)} — {where}"
+    again = f" ({escape(repeats_text(finding))})" if finding.repeats else ""
+    return f"- **{escape(heading(finding))}** ({code(finding.rule)}): {escape(finding.message)} — {where}{again}"
 
 
 def disputed_findings(report: Report, show_consistent: bool = False) -> list[Finding]:

@@ -5,8 +5,8 @@
      "diagnostics": [{"message", "location": {"path", "range": {"start": {"line", "column"},
                       "end": {…}}}, "severity", "code": {"value": RULE}, "relatedLocations": […]}]}
 
-One diagnostic per finding side, the other sides as ``relatedLocations`` (at most
-MAX_RELATED).  Severity ERROR / WARNING / INFO.  Lines are 1-based; columns are counted in
+One diagnostic per finding side, a few other sides as ``relatedLocations`` (those it
+disagrees with first: ``common.related_sides``).  Severity ERROR / WARNING / INFO.  Lines are 1-based; columns are counted in
 Unicode code points, as in every factcheck format (reviewdog's format counts UTF-8 bytes,
 which matters only for suggested edits, and factcheck suggests none; reviewdog places a
 comment by its line).  Files that could not be read are ERROR diagnostics at the file.
@@ -19,10 +19,10 @@ from typing import TextIO
 from ..amounts import value_text
 from ..display import json_text
 from ..model import Claim, Report, severity_rank
-from .common import alert_sides, message_text, place, side_text, sides, visible_findings
+from .sarif import INDENTED_UP_TO
+from .common import alert_sides, message_text, related_sides, place, side_text, sides, visible_findings
 
 SEVERITY = {"error": "ERROR", "warning": "WARNING", "info": "INFO"}
-MAX_RELATED = 10
 
 
 def _range(side) -> dict:
@@ -45,7 +45,6 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     worst = None
     for finding in visible_findings(report, show_consistent):
         all_sides = sides(finding)
-        head = all_sides[:MAX_RELATED + 1]
         message = message_text(finding)
         if worst is None or severity_rank(finding.severity) > severity_rank(worst):
             worst = finding.severity
@@ -58,7 +57,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
                 "code": {"value": finding.rule},
             }
             related = [{"message": side_text(o), "location": _location(o)}
-                       for o in head if o is not side][:MAX_RELATED]
+                       for o in related_sides(finding, side, all_sides)]
             if related:
                 diagnostic["relatedLocations"] = related
             diagnostics.append(diagnostic)
@@ -67,4 +66,5 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
                             "severity": "ERROR", "code": {"value": p.code}})
         worst = "error"
     doc = {"source": {"name": "factcheck"}, "severity": SEVERITY[worst or "info"], "diagnostics": diagnostics}
-    out.write(json_text(doc, indent=2) + "\n")
+    # indented for a few diagnostics a person may read, compact (half the size) for many
+    out.write(json_text(doc, indent=2 if len(diagnostics) <= INDENTED_UP_TO else None) + "\n")

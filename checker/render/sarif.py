@@ -37,8 +37,8 @@ from .. import __version__
 from ..amounts import decimal_text, value_text
 from ..display import json_text, sarif_text
 from ..model import DEFAULT_SEVERITY, Claim, Finding, Report
-from .common import (alert_sides, message_text, heading, place, side_text, sides,
-                     visible_findings)
+from .common import (REPEATS_NAMED, alert_sides, heading, message_text, place, related_sides, side_text,
+                     sides, visible_findings)
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -205,14 +205,9 @@ def _rule_descriptors(findings: list[Finding]) -> tuple[list[dict], dict[str, in
 
 
 #: Other sides listed as relatedLocations of one result.  GitHub shows at most 100 of them, and
-#: a finding over a large archive may have thousands of sides: listing all of them for every
-#: side would make the log quadratic in the size of the finding.
-MAX_RELATED = 10
-
-
 def _result(finding: Finding, side, others: list, total_others: int, rule_index: int) -> dict:
-    """One side of a finding; ``others`` are the first other sides (at most MAX_RELATED) of the
-    ``total_others`` there are."""
+    """One side of a finding; ``others`` are a few other sides (``common.related_sides``: those
+    it disagrees with first) of the ``total_others`` there are."""
     related = []
     links = []
     for n, other in enumerate(others, start=1):
@@ -224,6 +219,9 @@ def _result(finding: Finding, side, others: list, total_others: int, rule_index:
             related.append({"id": n, "physicalLocation": physical_location(other),
                             "message": {"text": sarif_text(side_text(other))}})
         links.append(f"[{sarif_text(path)}:{line}]({n})")
+    for loc in finding.repeats[:REPEATS_NAMED]:  # the same slip in other articles (the message counts all)
+        related.append({"id": len(related) + 1, "physicalLocation": physical_location(loc),
+                        "message": {"text": sarif_text(f"the same finding: {side_text(loc)}")}})
     text = sarif_text(message_text(finding))
     if links:
         more = f" and {total_others - len(others):,} more" if total_others > len(others) else ""
@@ -256,9 +254,8 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
     results = []
     for f in findings:
         all_sides = sides(f)
-        head = all_sides[:MAX_RELATED + 1]  # enough to list MAX_RELATED others for any side
         for side in alert_sides(report, f):
-            others = [o for o in head if o is not side][:MAX_RELATED]
+            others = related_sides(f, side, all_sides)
             results.append(_result(f, side, others, len(all_sides) - 1, index[sarif_rule_id(f)]))
     notifications = [{"level": "error", "message": {"text": sarif_text(f"{p.code} {p.message}")},
                       "locations": [{"physicalLocation": {"artifactLocation": artifact_location(p.path)}}]}
@@ -283,9 +280,13 @@ def document(report: Report, *, show_consistent: bool = False) -> dict:
     }
 
 
+#: Logs with at most this many results are indented (a person may read them); larger ones compact.
+INDENTED_UP_TO = 100
+
+
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
     log = document(report, show_consistent=show_consistent)
     # The log holds no Decimals, so the standard encoder writes it: indented for a log a person
-    # may read, compact (the C encoder, many times faster) for a large one.
-    indent = 2 if len(log["runs"][0]["results"]) <= 2000 else None
+    # may read, compact (the C encoder, many times faster, and half the size) for a large one.
+    indent = 2 if len(log["runs"][0]["results"]) <= INDENTED_UP_TO else None
     out.write(json_text(log, indent=indent) + "\n")

@@ -27,9 +27,8 @@ from ..amounts import value_text
 from ..display import display, terminal
 from ..model import Claim, Finding, Report, severity_rank
 from .chart import PALETTE, text_rows
-from .common import (counts_line, heading, place, qualifiers_text, same_sentence, shared_qualifiers,
-                     side_sentence,
-                     side_text, sides, visible_findings)
+from .common import (counts_line, heading, place, qualifiers_text, repeats_text, same_sentence,
+                     shared_qualifiers, side_sentence, side_text, sides, visible_findings)
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 KIND_STYLES = {"contradiction": "red", "arithmetic": "red", "divergence": "yellow", "notice": "yellow",
@@ -167,6 +166,8 @@ class FindingView:
         if f.archive:
             yield _hanging(Text("≠" if f.kind != "consistent" else "=", style="bold"),
                            Text(terminal("archive: " + " ".join(f.archive.split()))), INDENT, 1, width, gap=1)
+        if f.repeats:
+            yield _hanging(Text("+", style="bold"), Text(terminal(repeats_text(f))), INDENT, 1, width, gap=1)
         if f.cause:
             yield _hanging(Text("?", style="bold magenta"),
                            Text(terminal("likely cause: " + " ".join(f.cause.split()))), INDENT, 1, width, gap=1)
