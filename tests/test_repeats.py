@@ -79,6 +79,14 @@ def test_every_format_names_the_repeats_and_counts_every_article(corpus):
         assert suite and int(suite.group(1)) >= 1, name
 
 
+def test_statistics_count_every_retelling(corpus):
+    from checker.commands.settings import statistics_text
+
+    rows = statistics_text(_check(corpus)).splitlines()
+    assert rows[0].split() == ["4", "derive.restatement", "arithmetic"]
+    assert rows[-1].split()[0] == "4"
+
+
 def _retold_seeds(directory: Path, copies: int) -> Path:
     directory.mkdir()
     for src in SEEDS:

@@ -49,7 +49,7 @@ def statistics_text(report: Report, *, show_consistent: bool = False) -> str:
     for f in report.findings:
         if f.kind == "consistent" and not show_consistent:
             continue
-        counts[(f.rule, f.kind)] = counts.get((f.rule, f.kind), 0) + 1
+        counts[(f.rule, f.kind)] = counts.get((f.rule, f.kind), 0) + f.occurrences  # every article
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], KINDS.index(kv[0][1]), kv[0][0]))
     width = max((len(rule) for (rule, _), _ in rows), default=4)
     out = [f"{n:>5}  {rule:<{width}}  {kind}" for (rule, kind), n in rows]
