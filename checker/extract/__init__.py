@@ -338,12 +338,17 @@ _LATIN = re.compile(
         \s*(?P<after>美元|美金|dollars?|USD|参数|个参数|parameters?|tokens?|模型)?""", re.VERBOSE)
 
 
+#: What every _LATIN match holds: its number's last digit, then the scale word.  It starts with
+#: a digit, so the regex engine skips to candidates; _LATIN's optional currency prefix does not.
+_LATIN_HINT = re.compile(r"\d\s?(?:thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])")
+
+
 def _latin_magnitudes(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Add the Latin-letter magnitudes (one pass over the matching view), replacing a bare
     "$4.5" read before its letter; a magnitude with neither a currency nor a word that says
     what it counts (参数, tokens) is left alone (4K, 5G)."""
     norm = doc.norm
-    if not any(c in norm for c in "kKMBTmbt"):
+    if not _LATIN_HINT.search(norm):  # a digit before a scale word: rare, and found by a fast scan
         return mentions
     out = list(mentions)
     for m in _LATIN.finditer(norm):

@@ -80,13 +80,17 @@ def segmentation_view(norm: str) -> str:
 
 def cells(text: str) -> int:
     """Display width: wide (CJK, full-width) characters count two cells, as wire copy wraps."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _at_least_cells(text: str, width: int) -> bool:
     """``cells(text) >= width``, without counting when the length already says so (a
-    character is one cell or two, so ``len(text) >= width`` is enough)."""
-    return len(text) >= width or cells(text) >= width
+    character is one cell or two: ``len(text) >= width`` is enough, and under half of
+    ``width`` characters can never reach it)."""
+    n = len(text)
+    return n >= width or (2 * n >= width and cells(text) >= width)
 
 
 def _wrap_width(lines: list[str]) -> int | None:

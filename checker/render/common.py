@@ -223,6 +223,15 @@ def json_dumps(obj, indent: int = 2) -> str:
 _escape = json_string  # exact, with no raw control, bidi or surrogate character
 
 
+def json_scalar(obj, memo: dict) -> str:
+    """The JSON text of one scalar (str, int, bool, None, Decimal), as ``json_dumps`` writes it
+    (``memo``: Decimals already written, shared across calls)."""
+    text = _scalar(obj, memo)
+    if text is None:
+        raise TypeError(f"not a scalar: {type(obj).__name__}")
+    return text
+
+
 def _scalar(obj, memo: dict) -> str | None:
     """The JSON text of a scalar, or None for a container."""
     t = type(obj)
