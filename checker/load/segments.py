@@ -70,6 +70,8 @@ def segmentation_view(norm: str) -> str:
             line = _HEADLINE_SPACE.sub(lambda m: "," + m.group()[1:], line)
             line = _HEADLINE_MARK.sub(",", line)
         out.append(line)
+    if width is None:  # not hard-wrapped: every line break stays
+        return "\n".join(out)
     joined = []
     for i, line in enumerate(out):
         joined.append(line)
