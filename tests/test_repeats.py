@@ -49,6 +49,16 @@ def test_a_different_slip_is_not_folded(corpus):
     assert len(other) == 1 and other[0].repeats == ()
 
 
+def test_the_same_slip_twice_in_one_article_is_two_findings_and_each_folds_its_retellings(tmp_path):
+    twice = RETOLD + "\n重申：出货量同比下降约三分之一（25%）。\n"
+    for n in (1, 2):
+        (tmp_path / f"site{n}.md").write_text(f"---\ndate: 2024-0{n}-10\n---\n{twice}", encoding="utf-8")
+    retold = [f for f in _check(tmp_path).findings if "三分之一" in f.message]
+    assert [Path(c.path).name for f in retold for c in f.claims[:1]] == ["site1.md", "site1.md"]
+    assert [[Path(loc.path).name for loc in f.repeats] for f in retold] == [["site2.md"], ["site2.md"]]
+    assert "more article: " in render_report_text(_check(tmp_path), "plain")
+
+
 def test_without_folding_every_article_keeps_its_own_finding(corpus):
     retold = [f for f in _check(corpus, fold=False).findings if "三分之一" in f.message]
     assert sorted({Path(c.path).name for f in retold for c in f.claims}) == ["site1.md", "site2.md", "site3.md"]

@@ -23,18 +23,23 @@ def fold_repeats(findings: Iterable[Finding]) -> list[Finding]:
     """The findings with each within-article finding said again in other articles folded into
     its first article's (by path, then position); order otherwise kept."""
     out: list[Finding] = []
-    first: dict[tuple, int] = {}
+    heads: dict[tuple, list[int]] = {}  # per fingerprint: the findings others fold into
+    articles: dict[int, set[str]] = {}  # per head: the articles it stands for
     repeats: dict[int, list[Location]] = {}
     for f in sorted(findings, key=Finding.sort_key):
         key = _fingerprint(f)
         if key is None:
             out.append(f)
             continue
-        at = first.get(key)
+        path = _path(f)
+        # the same slip twice in one article is two findings; in another article, a repeat
+        at = next((h for h in heads.get(key, ()) if path not in articles[h]), None)
         if at is None:
-            first[key] = len(out)
+            heads.setdefault(key, []).append(len(out))
+            articles[len(out)] = {path}
             out.append(f)
         else:
+            articles[at].add(path)
             repeats.setdefault(at, []).append(_first_side(f))
     for at, places in repeats.items():
         out[at] = dataclasses.replace(out[at], repeats=(*out[at].repeats, *places))
@@ -51,6 +56,10 @@ def _fingerprint(f: Finding) -> tuple | None:
     locations = tuple(sorted(loc.text for loc in f.locations))
     return (f.kind, f.severity, f.rule, f.subject, f.metric, f.message, f.detail, f.cause, f.differs,
             f.conflicts, claims, locations)
+
+
+def _path(f: Finding) -> str:
+    return f.claims[0].path if f.claims else f.locations[0].path
 
 
 def _first_side(f: Finding) -> Location:
