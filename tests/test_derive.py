@@ -376,6 +376,26 @@ def test_conversion_uses_the_rate_of_the_article_date():
     assert "7.0467 CNY/USD" in f.detail
 
 
+@pytest.mark.parametrize("text, date, kind", [
+    # no date: 6.45 CNY/USD is the rate of a year the table knows (2021), not of the latest (2024: 7.12)
+    ("该公司上半年营收为人民币1,000亿元(155.0亿美元)。", None, "consistent"),
+    # a 2017 report: the table has no 2017, the rate of that year (about 6.75) is among those it knows
+    ("去年营收人民币2,710亿元(401.5亿美元)。", dt.date(2017, 3, 20), "consistent"),
+    # no known rate gives 5 CNY/USD, or 9: still a slip, dated or not
+    ("该公司上半年营收为人民币1,000亿元(200亿美元)。", None, "arithmetic"),
+    ("去年营收人民币900亿元(100亿美元)。", dt.date(2017, 3, 20), "arithmetic"),
+])
+def test_an_article_without_a_known_rate_is_checked_against_every_rate_the_table_knows(text, date, kind):
+    """Without the day's rate (no article date, or a date the table has no row for) the latest
+    rate is not the one the article used: a conversion is wrong only where no known rate gives it."""
+    from checker.extract import extract
+
+    doc = document_from_text(text, "r.txt", date=date)
+    [f] = [f for f in check_document(doc, extract(doc), show_consistent=True) if f.rule == CONVERSION_RULE]
+    assert f.kind == kind, f.detail
+    assert "widened to every rate of 2019–2024" in f.detail
+
+
 def test_a_range_running_backwards_is_an_error():
     doc = document_from_text("需要5万-3万张芯片。", "b.txt")
     m = mention(doc, "5万-3万张", Quantity(low=D(50000), high=D(30000), bound="exact", unit="count", step=D(10000)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -125,12 +125,25 @@ class RateTable:
                 chosen = next((r for r in pool if r.period == f"{date.year:04d}"), None)
             if chosen is not None:
                 note = f"{chosen.period} average, for the article's date {date.isoformat()}"
+        tolerance = chosen.tolerance if chosen is not None else None
         if chosen is None:
+            # The day's rate is not known: any rate the table has seen may be the one the
+            # article used, so the tolerance spans them all (a conversion is wrong only if no
+            # known rate gives it), around the latest.
             chosen = max(pool, key=lambda r: (r.period[:4], r.period))
+            lowest = min(r.rate * (1 - r.tolerance) for r in pool)
+            highest = max(r.rate * (1 + r.tolerance) for r in pool)
+            tolerance = max(1 - lowest / chosen.rate, highest / chosen.rate - 1)
+            if inverted:  # 1/x over [lo, hi] is [1/hi, 1/lo] around 1/rate
+                tolerance = max(1 - chosen.rate / highest, chosen.rate / lowest - 1)
+            tolerance = tolerance.quantize(Decimal("0.001"), rounding=ROUND_UP)
             why = "the article has no date" if date is None else f"no rate for {date.isoformat()}"
-            note = f"latest rate in the table ({chosen.period} average): {why}"
+            years = sorted({r.period[:4] for r in pool})
+            span = years[0] if len(years) == 1 else f"{years[0]}–{years[-1]}"
+            note = (f"latest rate in the table ({chosen.period} average), widened to every rate of "
+                    f"{span}: {why}")
         rate = 1 / chosen.rate if inverted else chosen.rate
-        return AppliedRate(rate, chosen.tolerance, chosen.period, chosen.source, note)
+        return AppliedRate(rate, tolerance, chosen.period, chosen.source, note)
 
 
 @lru_cache(maxsize=1)
