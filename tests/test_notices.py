@@ -136,6 +136,29 @@ def test_abbreviations_and_latin_names_are_not_variants():
     assert [f for f in notices(text) if f.rule == NAME_VARIANTS] == []
 
 
+@pytest.mark.parametrize("text", [
+    "小鹏汽车公布了季度交付量。小鹏表示,新车型将在年底上市。",  # a short form inside the long one
+    "瑞声科技控股今日发布公告,瑞声科技称毛利率有所回升。",
+])
+def test_a_short_form_inside_the_full_name_is_no_variant(text):
+    known = {"xpeng": ["小鹏汽车", "小鹏"], "aac": ["瑞声科技控股", "瑞声科技"]}
+    assert [f for f in notices(text, known) if f.rule == NAME_VARIANTS] == []
+
+
+def test_a_market_described_two_ways_is_no_variant_but_a_person_spelled_two_ways_is():
+    """Spellings are of people and organisations; a market (kind: market) is described, and
+    全球平板 / 全球平板电脑 are two wordings of it."""
+    from checker.rules import load_rules_text
+
+    ruleset = load_rules_text(
+        "name: t\nentities:\n"
+        "  tablet-market:\n    names: [全球平板电脑, 全球平板]\n    kind: market\n"
+        "  huang:\n    names: [黄仁勋, 黄仁勳, 黄任勋]\n    kind: person\n", "rules/t.yaml")
+    doc = document_from_text("全球平板电脑出货量回升。黄仁勋称,全球平板市场仍在调整,黄任勋随后补充。", "t.txt")
+    found = [f for f in find_notices(doc, extract(doc), ruleset) if f.rule == NAME_VARIANTS]
+    assert [f.subject for f in found] == ["huang"]
+
+
 def test_traditional_variants_fire():
     [f] = [f for f in notices("奧特曼表示，奧爾特曼的計劃很大。") if f.rule == NAME_VARIANTS]
     assert [loc.text for loc in f.locations] == ["奧特曼", "奧爾特曼"]

@@ -7,7 +7,8 @@ default, and can be switched off or re-levelled (``settings``, or a rule file's
 * ``notice.garbled-name``: a token shaped like a model name that is no known name
   but a damaged spelling of one (p00, H1O0, Hl00 for H100): "did you mean H100?";
 * ``notice.name-variants``: one person or company written two ways in one
-  article (阿尔特曼 and 奥尔特曼);
+  article (阿尔特曼 and 奥尔特曼); not a short form inside the full name (苹果 and 苹果公司),
+  not an abbreviation, and not an entity whose kind is no name (a market, a chip: NAMED_KINDS);
 * ``notice.range-unit``: a range that drops 万/亿/% from its first number
   (3～5万, 15～30%; GB/T 15835-2011 wants 3万～5万, 15%～30%);
 * ``notice.digit-char-mix``: Arabic digits mixed with the numeral characters
@@ -60,9 +61,14 @@ def find_notices(doc: Document, mentions: Sequence[Mention], known_names: RuleSe
     levels = notice_levels(settings)
     names, preferred = _known(known_names)
     preferred |= set(prefer)
+    if isinstance(known_names, RuleSet):  # spellings are of people and organisations, not of markets or chips
+        named = {eid: ns for eid, ns in names.items()
+                 if eid not in known_names.entities or known_names.entities[eid].kind in NAMED_KINDS}
+    else:
+        named = names
     runs = {
         GARBLED_NAME: lambda: _garbled_names(doc, names, preferred),
-        NAME_VARIANTS: lambda: _name_variants(doc, names),
+        NAME_VARIANTS: lambda: _name_variants(doc, named),
         RANGE_UNIT: lambda: _range_units(doc, mentions),
         DIGIT_CHAR_MIX: lambda: _digit_char_mix(doc),
         DIGIT_WIDTH: lambda: _digit_width(doc),
@@ -255,6 +261,12 @@ def _names_before(doc: Document, where: Sequence[tuple[int, int]], ends: Mapping
 
 _HAN_NAME = re.compile(r"^[\u3400-\u9fff·•]+$")
 
+#: Entity kinds whose names are names (a person's, an organisation's), so two spellings of one
+#: are worth a notice; "" is an entity without a kind.  A market (全球手机, 全球智能手机) or a
+#: product line is described, not named: its forms are wordings, not spellings.
+NAMED_KINDS = frozenset({"", "person", "company", "investor", "organization", "organisation", "firm",
+                         "agency", "institution", "brand", "analyst", "research-firm"})
+
 
 def _core(name: str) -> str:
     """The part of a transliterated name that varies: the surname of 山姆·奥特曼."""
@@ -277,9 +289,10 @@ def _name_variants(doc: Document, names: Mapping[str, tuple[str, ...]]):
         if len(cores) < 2:
             continue
         # keep the cores that are spellings of one another (奥特曼/奥尔特曼/阿尔特曼), not an
-        # abbreviation beside a full name (台积电/台湾积体电路制造)
-        similar = [c for c in cores if any(c != d and Levenshtein.normalized_similarity(c, d) >= 0.5
-                                           for d in cores)]
+        # abbreviation beside a full name (台积电/台湾积体电路制造), nor a short form inside the
+        # long one (苹果/苹果公司, 腾讯/腾讯控股, 三星/三星电子: the usual second mention)
+        similar = [c for c in cores if any(c != d and c not in d and d not in c
+                                           and Levenshtein.normalized_similarity(c, d) >= 0.5 for d in cores)]
         if len(similar) < 2:
             continue
         spans = sorted(cores[c] for c in similar)
