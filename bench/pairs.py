@@ -66,6 +66,10 @@ class Gold:
     by_line: dict[tuple[str, int], list[GoldClaim]]
     labels: dict[frozenset[str], str]
     articles: set[str]
+    parts: dict[str, str] = field(default_factory=dict)  # article path -> "dev" | "held-out"
+
+    def part(self, *paths: str) -> str:
+        return "+".join(sorted({self.parts.get(p, "dev") for p in paths}))
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,8 @@ def load_gold() -> Gold:
         labels[frozenset((a, b))] = label
     sources = yaml.safe_load(SOURCES.read_text(encoding="utf-8"))
     articles = {entry["path"] for entry in sources["articles"]}
-    return Gold(claims, dict(by_line), labels, articles)
+    parts = {entry["path"]: str(entry.get("part") or "dev") for entry in sources["articles"]}
+    return Gold(claims, dict(by_line), labels, articles, parts)
 
 
 def relative(path: str) -> str:
@@ -257,7 +262,20 @@ def summary(s: Score, gold: Gold) -> dict[str, Any]:
             "precision": ratio(k["tp"], len(outs)), "recall": ratio(k["tp"], g_total),
             **{name: k[name] for name in FALSE_KINDS},
         }
+    parts: dict[str, dict[str, Any]] = {}
+    all_parts = sorted({gold.part(p) for p in gold.articles} | {gold.part(o.a.path, o.b.path) for o in s.outcomes})
+    for part in all_parts:
+        outs = [o for o in s.outcomes if gold.part(o.a.path, o.b.path) == part]
+        k = Counter(o.kind for o in outs)
+        g_total = sum(1 for p, lab in gold.labels.items() if lab == "contradiction"
+                      and gold.part(*(gold.claims[x].path for x in p)) == part)
+        parts[part] = {
+            "reported": len(outs), "tp": k["tp"], "gold": g_total,
+            "precision": ratio(k["tp"], len(outs)), "recall": ratio(k["tp"], g_total),
+            **{name: k[name] for name in FALSE_KINDS},
+        }
     return {
+        "per_part": parts,
         "reported_pairs": reported,
         "true_positives": tp,
         "precision": ratio(tp, reported),
@@ -311,6 +329,11 @@ def print_text(summ: dict[str, Any], s: Score, verbose: bool) -> None:
     print(f"{'beat':28} {'rep':>4} {'tp':>4} {'gold':>4} {'prec':>5} {'rec':>5} {'scope':>5} {'cons':>5} {'cross':>5} {'unk':>4}")
     for beat, b in summ["per_beat"].items():
         print(f"{beat:28} {b['reported']:>4} {b['tp']:>4} {b['gold']:>4} {fmt(b['precision']):>5} "
+              f"{fmt(b['recall']):>5} {b['scope-differs']:>5} {b['consistent']:>5} {b['cross-fact']:>5} {b['unknown']:>4}")
+    print()
+    print(f"{'part':28} {'rep':>4} {'tp':>4} {'gold':>4} {'prec':>5} {'rec':>5} {'scope':>5} {'cons':>5} {'cross':>5} {'unk':>4}")
+    for part, b in summ["per_part"].items():
+        print(f"{part:28} {b['reported']:>4} {b['tp']:>4} {b['gold']:>4} {fmt(b['precision']):>5} "
               f"{fmt(b['recall']):>5} {b['scope-differs']:>5} {b['consistent']:>5} {b['cross-fact']:>5} {b['unknown']:>4}")
     if not verbose:
         return
