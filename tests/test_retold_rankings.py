@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from decimal import Decimal as D
 
 import pytest
 
@@ -183,6 +184,7 @@ def test_a_clause_going_on_after_a_joint_figure_is_about_them_together(rules):
 
 @pytest.mark.parametrize("lead", [
     "研调机构流明(Lumenics)1日指出,",
+    "Lumenics(流明研究)发布最新调查数据,",
     "据调研机构Lumenics流明研究最新调查,",
     "市调机构流明研究统计资料显示,",
     "根據流明研究最新調查,",
@@ -209,3 +211,59 @@ def test_a_figure_with_no_source_is_compared_with_the_one_source_others_name(rul
     other = "Quanta数据显示,2031年第二季度艾克米市占率为41.9%。"
     got = findings({"a.txt": named, "b.txt": bare, "c.txt": other}, rules)
     assert not [f for f in got if f.kind == "contradiction"]  # two sources named: whose it is is unclear
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def test_a_row_table_reads_each_cell_by_its_row_and_the_unit_of_its_column(rules):
+    text = ("Lumenics数据显示,2031年第二季度三家厂商营收排名如下。\n\n"
+            "公司 营收(亿美元) 市占率(%)\n艾克米(Acme) 120.5 61.2\n博尔特 22 11.4\n卡托 9.8 5\n")
+    got = read(text, rules)
+    share, revenue = got["11.4"], got["22"]
+    assert (share.rule, share.subject, share.time) == ("r.share", "bolt", "2031-Q2")
+    assert share.mention.quantity.unit == "percent" and share.mention.quantity.low == D("11.4")
+    assert (revenue.rule, revenue.subject) == ("r.revenue", "bolt")
+    assert revenue.mention.quantity.unit == "USD" and revenue.mention.quantity.low == 22 * 10**8
+    assert dict(share.qualifiers)["source"] == "Lumenics"  # the source in force where the table stands
+    assert dict(got["61.2"].qualifiers)["period"] == "2031-Q2" and got["61.2"].subject == "acme"
+
+
+def test_a_header_naming_two_quarters_gives_each_column_its_own(rules):
+    text = "2031年市场回顾。\n\n厂商 2030年第四季度市占率 2031年第四季度市占率\n艾克米 40% 44%\n博尔特 30% 27%\n\n博尔特的份额下降。\n"
+    got = read(text, rules)
+    assert got["40%"].time == "2030-Q4" and got["44%"].time == "2031-Q4"
+    assert got["27%"].subject == "bolt" and got["27%"].time == "2031-Q4"
+
+
+def test_a_table_one_cell_per_line_reads_its_rows(rules):
+    text = ("艾克米发布2031年第四季度排名。\n\n排名\n\n公司\n\n4Q31 营收 (百万美元)\n\n4Q31 市占率\n\n3Q31 市占率\n\n"
+            "1\n\n艾克米\n\n2,600\n\n55.0%\n\n52.5%\n\n2\n\n博尔特\n\n1,180\n\n25.1%\n\n26.3%\n\n"
+            "博尔特市占率下滑。\n")
+    got = read(text, rules)
+    assert got["2,600"].mention.quantity.low == 26 * 10**8 and got["2,600"].subject == "acme"
+    assert got["26.3%"].subject == "bolt" and got["26.3%"].time == "2031-Q3"
+    assert got["25.1%"].time == "2031-Q4"
+
+
+def test_a_table_that_disagrees_with_a_retelling_is_a_contradiction(rules):
+    table = "Lumenics数据显示,2031年第二季度排名如下。\n\n公司 营收(亿美元) 市占率(%)\n艾克米 120.5 61.2\n博尔特 22 11.4\n"
+    prose = "Lumenics数据显示,2031年第二季度博尔特市占率为12.9%。"
+    got = [f for f in findings({"a.txt": table, "b.txt": prose}, rules) if f.kind == "contradiction"]
+    assert len(got) == 1 and got[0].subject == "bolt"
+
+
+def test_prose_lines_and_lists_are_no_tables(rules):
+    from checker.extract.tables import tables
+    for text in ("艾克米营收 120亿美元 同比增长 20%,博尔特营收 30亿美元。\n下一段。\n",
+                 "要点\n- 营收 120 亿美元\n- 市占率 40 %\n- 毛利率 50 %\n",
+                 "短句一\n短句二\n短句三\n短句四\n"):
+        doc = document_from_text(text, "a.txt")
+        assert tables(doc.text, doc.norm) == [], text
+
+
+def test_a_tables_title_says_what_it_is_about_and_its_quarter_takes_the_year_in_force(rules):
+    text = ("2031年第二季度,艾克米营收创新高。\n\n第二季厂商营收表现\n\n公司 营收(亿美元) 市占率(%)\n"
+            "艾克米 120.5 61.2\n博尔特 22 11.4\n")
+    got = read(text, rules)
+    assert got["11.4"].time == "2031-Q2" and dict(got["11.4"].qualifiers)["period"] == "2031-Q2"

@@ -43,7 +43,9 @@ from .evidence import evidence_of
 from .lists import Distribution, distribute
 from .periods import FULL_YEAR, TIME_WORD, TimeIndex, period_span
 from .sources import source_key, source_of
+from .tables import table_claims
 from .terms import Hit, Terms, terms_for
+from ..extract import extract
 
 #: itself (the extractor reads them as bounds) and are not matched here.
 NEGATION = re.compile(r"(?:(?:不会|不能|无法|未能|未|没有|没|难以|不可能)(?:再|会|能)?"
@@ -147,6 +149,12 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
         claim = _best_claim(doc, mention, ctx, lex, ruleset, relaxed=relaxed)
         if claim is not None:
             claims.append(claim)
+    if not relaxed and "\n" in doc.text:
+        claims = table_claims(doc, mentions, claims, times,
+                              lambda synthetic: attribute(synthetic, extract(synthetic), ruleset),
+                              lambda source: _source_value(lex, source),
+                              lambda rule_id: any(r.id == rule_id and "source" in r.all_qualifiers
+                                                  for r in ruleset.rules))
     return claims
 
 

@@ -26,6 +26,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from ..extract.tables import tables
 from ..model import Document
 from .clauses import Segment
 
@@ -170,7 +171,10 @@ class TimeIndex:
             end = self.paragraph_starts[k + 1] - 1 if k + 1 < len(self.paragraph_starts) else len(norm)
             lines.append((start, end, norm[start:end].strip()))
         cells = _table_cells(lines)
+        spans = [(t.start, t.end) for t in tables(self.doc.text, norm)] if "\n" in norm else []
         for k, (start, end, line) in enumerate(lines):
+            if spans and any(a <= start <= b for a, b in spans):
+                continue  # a table's header and rows: "小贩 2021年第一季度市场份额 2022年第一季度市场份额"
             if not line or k in cells or \
                     not (line.startswith("#") or (len(line) <= HEADING_MAX and not _SENTENCE_PUNCT.search(line))):
                 continue

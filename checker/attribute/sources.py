@@ -20,6 +20,8 @@ from ..text import normalize
 SOURCE = re.compile(
     r"(?P<src8>[\u4e00-\u9fff]{2,10}\s*\(\s*[A-Za-z][A-Za-z0-9&.-]{1,20}\s*\))"
     r"(?=[^,。;]{0,8}?(?:指出|表示|调查|调研|报告|统计|数据|研究|显示|称|预估|预计|估计|分析))"
+    r"|(?P<src9>(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9&.-]{1,20})\s*\([\u4e00-\u9fff]{2,10}\)\s*(?:最新)?"
+    r"(?:发布|公布|表示|指出|调查|报告|数据|研究|统计)"
     r"|据(?P<src>[^,。:;()\d]{2,24}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究(?!机构|院|公司)"
     r"|调查(?!机构|公司)|调研(?!机构|公司)|报告|资料)"
     r"|数据来自(?P<src2>[^,。:;()]{2,16})"
@@ -32,7 +34,7 @@ SOURCE = re.compile(
 
 #: A Latin-letter organisation name inside a longer source phrase.
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]{2,20}")
-_GROUPS = ("src8", "src", "src2", "src3", "src4", "src5", "src6", "src7")
+_GROUPS = ("src8", "src9", "src", "src2", "src3", "src4", "src5", "src6", "src7")
 #: What describes a source rather than names it: 市调机构集邦科技 is 集邦科技, 集邦科技统计 too.
 _DESCRIPTOR_BEFORE = re.compile(r"^(?:(?:市场|全球)?(?:研调|市调|调研|研究|调查|咨询|研调|分析)?机构|研究公司|调研公司)\s*")
 _DESCRIPTOR_AFTER = re.compile(r"\s*(?:的)?(?:最新|统计|资料|数据|最新调查|调查)+$")
