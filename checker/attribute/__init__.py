@@ -37,13 +37,15 @@ from functools import lru_cache
 from ..model import Claim, Document, Mention, Quantity
 from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
-from ..text import ascii_lower, normalize
+from ..text import ascii_lower, match_form, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
 from .evidence import evidence_of
 from .lists import Distribution, distribute
 from .periods import FULL_YEAR, TIME_WORD, TimeIndex, period_span
-from .sources import source_of
+from .sources import source_key, source_of
+from .tables import table_claims
 from .terms import Hit, Terms, terms_for
+from ..extract import extract
 
 #: itself (the extractor reads them as bounds) and are not matched here.
 NEGATION = re.compile(r"(?:(?:不会|不能|无法|未能|未|没有|没|难以|不可能)(?:再|会|能)?"
@@ -147,6 +149,12 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
         claim = _best_claim(doc, mention, ctx, lex, ruleset, relaxed=relaxed)
         if claim is not None:
             claims.append(claim)
+    if not relaxed and "\n" in doc.text:
+        claims = table_claims(doc, mentions, claims, times,
+                              lambda synthetic: attribute(synthetic, extract(synthetic), ruleset),
+                              lambda source: _source_value(lex, source),
+                              lambda rule_id: any(r.id == rule_id and "source" in r.all_qualifiers
+                                                  for r in ruleset.rules))
     return claims
 
 
@@ -171,9 +179,9 @@ def implausible_claims(doc: Document, mentions: list[Mention], ruleset: RuleSet,
     return out
 
 
-#: "从95%降至50%", "由1%提升至5%": the first number is the value before a change the sentence
+#: "从95%降至50%", "由1%提升至5%", "自61.2%提升至61.7%": the first number is the value before a change the sentence
 #: reports, not a current figure; read as a claim it would contradict the second.
-FROM_BEFORE = re.compile(r"(?:从|由)\s*(?P<desc>[^,。;!?\d%]{0,12}?的)?\s*$")
+FROM_BEFORE = re.compile(r"(?:从|由|(?<![来各亲源])自)\s*(?P<desc>[^,。;!?\d%]{0,12}?的)?\s*$")
 CHANGE_TO = re.compile(r"\s*[^\d,。;!?]{0,4}?(?:降|跌|升|涨|增|增长|增加|提升|提高|扩大|缩小|下降|上升|减少|回落)?"
                        r"(?:至|到|为)\s*$")
 
@@ -203,6 +211,7 @@ class _Reading:
     score: tuple
     qualifiers: tuple[tuple[str, str], ...]
     time: str | None
+    m_dist: int = 0  #: clauses between the number and its metric word
 
 
 def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, ruleset: RuleSet, *,
@@ -212,14 +221,27 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, rule
     best: _Reading | None = None
     ci = ctx.seg.clause_of(mention.start)
     period: dict[str, str | None] = {}  # the number's period, read once for all candidate rules
+    readings = []
     for order, rule in candidates:
         if _steering_refuses(rule, q, ctx, relaxed):
             continue
         reading = _read(doc, mention, ctx, ci, rule, lex, order, period)
-        if reading is not None and (best is None or reading.score < best.score):
-            best = reading
-    if best is None:
+        if reading is not None:
+            readings.append(reading)
+    if not readings:
         return None
+    # a metric word carried from an earlier clause does not reach across a nearer clause that
+    # names the metric of another rule reading the number: in "营收…,季增2%,以市占率70.4%蝉联第一,
+    # 遥遥领先三星的7.1%" the 7.1% is a share, whatever the growth rule's priority
+    nearest = min(r.m_dist for r in readings)
+    readings = [r for r in readings if r.m_dist == nearest]
+    if len({r.rule.priority for r in readings}) < len(readings):
+        # rules of two beats that share a subject (三星 the phone maker and the foundry) and a
+        # metric word: the rule whose subjects the article names more of is the article's topic
+        topic = ctx.carry.topic()
+        best = min(readings, key=lambda r: (r.score[0], -len(topic.intersection(r.rule.subjects)), r.score[1:]))
+    else:
+        best = min(readings, key=lambda r: r.score)
     seg = ctx.seg
     sentence_end = seg.end
     while sentence_end > seg.start and doc.text[sentence_end - 1] in "\r\n":
@@ -332,7 +354,7 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
             value, dist = q.unit, 0
         elif name == "source" and name not in lex.ruleset.qualifiers:
             # built in: who the sentence attributes the figure to (据IDC统计, Canalys数据显示)
-            value, dist = source_of(doc, ctx.seg.start, mention.start, ctx.seg.end), 0
+            value, dist = _source_value(lex, source_of(doc, ctx.seg.start, mention.start, ctx.seg.end)), 0
         elif listed is not None and listed.kind == name:
             # the 分别 list names the number's item: that says what the number is
             value, dist = lex.qualifier_value[(name, listed.hit.term)], 0
@@ -352,12 +374,23 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         return None
     score = (-rule.priority, (s_dist if s_dist is not None else 2) + m_dist,
              -(len(rule.context) + len(rule.require)), order)
-    return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time)
+    return _Reading(rule, subject, score, tuple(sorted(qualifiers)), time, m_dist)
+
+
+def _source_value(lex: Terms, source: str | None) -> str | None:
+    """The source as a qualifier value: folded (source_key), and read as the entity it names
+    when the rules know it by that name (集邦科技, 集邦咨询 and TrendForce are one publisher when an
+    entity lists them), so retellings that name a publisher differently agree on who it is."""
+    if source is None:
+        return None
+    key = source_key(source)
+    eid = lex.entity_of.get(match_form(key))
+    return lex.ruleset.entities[eid].names[0] if eid is not None else key
 
 
 #: Several things' figure together: "中国、韩国和台湾共占72%", "三家合计出货1亿部".
 #: Not: "共有3家" (a count of the things themselves has no list of names before it).
-_COMBINED = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:(?:、|和|与|及|以及)[\u4e00-\u9fffA-Za-z]{1,10})+\s*"
+_COMBINED = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,10}(?:(?:、|和|与|及|以及)[\u4e00-\u9fffA-Za-z]{1,10})+[\s—–-]*"
                        r"(?:共|合计|总计|合共|一共|加起来|共同|总共)")
 
 
@@ -365,7 +398,14 @@ def _combined(norm: str, ctx: _Context, ci: int, mention: Mention) -> bool:
     """True when the number's clause gives a list of things and then a figure they make
     together (共, 合计 …) before the number."""
     cs = ctx.seg.clauses[ci][0]
-    return _COMBINED.search(norm, cs, mention.start) is not None
+    if _COMBINED.search(norm, cs, mention.start) is not None:
+        return True
+    # "AWS、微软Azure和谷歌云——共同增长了21%,占总支出的66%": a clause that goes on, naming
+    # nothing, after the things' joint figure is about them together too
+    if ci == 0 or any(h.term in ctx.carry.lex.entity_of for h in ctx.hits[ci] if h.start < mention.start):
+        return False
+    ps, pe = ctx.seg.clauses[ci - 1]
+    return _COMBINED.search(norm, ps, pe) is not None
 
 
 LEAD_CARRY = True
@@ -387,6 +427,13 @@ class _Carry:
         self.norm, self.seg_starts, self.lex = norm, seg_starts, lex
         self._named: dict[int, list[str]] = {}
         self._lead: list[str] | None = None
+        self._topic: frozenset[str] | None = None
+
+    def topic(self) -> frozenset[str]:
+        """Every entity the document names (scanned once, when two rules compete)."""
+        if self._topic is None:
+            self._topic = frozenset(self._entities(0, len(self.norm)))
+        return self._topic
 
     def _entities(self, start: int, end: int) -> list[str]:
         return [self.lex.entity_of[h.term] for h in self.lex.scan(self.norm, start, end) if h.term in self.lex.entity_of]

@@ -26,6 +26,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
+from ..extract.tables import tables
 from ..model import Document
 from .clauses import Segment
 
@@ -42,8 +43,8 @@ TIME_WORD = re.compile(
       |(?P<year>(?:19|20)\d{{2}})\s*(?:年\s*(?:的\s*)?(?P<part>{_PART})?|\s*(?=Q[1-4](?![0-9]))(?P<qpart>Q[1-4]))
       |(?P<rel>去|今|明|前|后)\s*\(\s*(?P<relyear>(?:19|20)\d{{2}})\s*\)\s*年\s*(?:的\s*)?(?P<relyearpart>{_PART})?
       |(?P<rely>去年|今年|明年|前年|后年|本年|当年|上年)(?:同期)?\s*(?:的\s*)?(?P<relpart>{_PART})?
-      |(?P<relq>上一?季度?|本季度?|当季|上个?季度)
-      |(?<![A-Za-z0-9年])(?P<alone>{_PART})""", re.VERBOSE)
+      |(?P<relq>(?:上|前)一?个?季度?|本季度?|当季)
+      |(?<![A-Za-z0-9年前上下后每])(?P<alone>{_PART})""", re.VERBOSE)
 RELATIVE_YEARS = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0, "当年": 0, "明年": 1, "后年": 2,
                   "前": -2, "去": -1, "今": 0, "明": 1, "后": 2}
 _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2": "Q2", "3": "Q3", "4": "Q4",
@@ -53,13 +54,18 @@ _PART_CODES = {"一": "Q1", "二": "Q2", "三": "Q3", "四": "Q4", "1": "Q1", "2
 
 #: A time word right after one of these is the base of a comparison, not the figure's period:
 #: 较2023年第二季度, 比去年同期, 相比2022年, 与去年相比, 同比 (a base by itself).
-BASE_BEFORE = re.compile(r"(?:较|比|相比|相较|对比|比起|高于|低于|多于|少于|超过|不及)\s*(?:于\s*)?$")
+BASE_BEFORE = re.compile(r"(?:较|比|相比|相较|对比|比起|高于|低于|多于|少于|超过|不及|持平)\s*(?:于\s*)?$")
 #: A time word after 从/由 is the time of the value before a change, and of that value only:
 #: "份额从2022年第四季度的23%增长到26%" (23% is 2022-Q4's; 26% is not).
-FROM_TIME = re.compile(r"(?:从|由)\s*$")
+FROM_TIME = re.compile(r"(?:从|由|(?<![来各亲源])自)\s*$")
+#: After a base of comparison, the base's own value and a change to the current one:
+#: "较2025年第3季高峰71%下滑至70.4%", "比去年同期的20%提升至25%".  The base is then the time of
+#: that value (like 从), not a base word that the figure's period skips.
+BASE_VALUE_CHANGED = re.compile(r"\s*(?:同期)?\s*(?:的)?[^\d,。;!?]{0,3}?\d[\d.]*\s*(?:%|亿|万|个百分点)?"
+                                r"[^\d,。;!?]{0,6}?(?:至|到)\s*\d")
 #: How close after such a time word its value stands ("的" between).
 _FROM_REACH = 4
-BASE_AFTER = re.compile(r"^\s*(?:同期)?\s*(?:相比|比较|对比)")
+BASE_AFTER = re.compile(r"\s*(?:同期)?\s*(?:大致|大体|基本|几乎)?\s*(?:相比|比较|对比|持平)")
 #: How far back a base marker may stand: "较上年同期", "比2023年".
 _BASE_LOOKBACK = 4
 
@@ -75,6 +81,7 @@ class TimeWord:
     period: str | None  #: None: a relative word the article's date could not resolve
     base: bool  #: a base of comparison, not a period in force
     scoped: bool = False  #: the time of the value right after it only (从2022年的…)
+    previous: bool = False  #: 上季, 前一季: the quarter before the one in force
 
 
 class TimeIndex:
@@ -88,13 +95,61 @@ class TimeIndex:
             base = bool(BASE_BEFORE.search(norm, max(0, m.start() - _BASE_LOOKBACK), m.start())) \
                 or bool(BASE_AFTER.match(norm, m.end()))
             scoped = bool(FROM_TIME.search(norm, max(0, m.start() - 2), m.start()))
-            words.append(TimeWord(m.start(), m.end(), period_code(m, doc.date), base, scoped))
+            if base and BASE_VALUE_CHANGED.match(norm, m.end()):
+                # "较2025年第3季高峰71%下滑至70.4%": the base's own value, before the change
+                base, scoped = False, True
+            words.append(TimeWord(m.start(), m.end(), period_code(m, doc.date), base, scoped,
+                                  m.group("relq") is not None and m.group("relq")[0] in "上前"))
         self.words = words
         self.starts = [w.start for w in words]
         #: paragraphs are lines of the matching view (hard-wrapped lines were joined by load)
         self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(norm) if ch == "\n"]
         self.headings = self._headings(norm)
         self.lead = self._lead(norm)
+        if doc.date is None:
+            self._year_parts()
+        self._previous_quarters()
+
+    def _previous_quarters(self) -> None:
+        """上季, 前一季: the quarter before the quarter named earlier in its paragraph (a retelling
+        of a quarter's report speaks of the quarter before it: "2025年第三季…由上季的70.2%提高至71%"
+        is 2025-Q2), else the quarter before the article's date."""
+        in_force: tuple[int, str] | None = None  # (paragraph start, quarter)
+        out = []
+        for w in self.words:
+            paragraph = self.paragraph_starts[bisect.bisect_right(self.paragraph_starts, w.start) - 1]
+            if w.previous:
+                # only a quarter named earlier in its own paragraph: a paragraph of its own
+                # ("上季因2奈米新品出貨貢獻營收") speaks from the article's date
+                anchor = in_force[1] if in_force is not None and in_force[0] == paragraph else None
+                if anchor is not None:
+                    y, q = int(anchor[:4]), int(anchor[-1])
+                    index = y * 4 + q - 2
+                    w = TimeWord(w.start, w.end, f"{index // 4}-Q{index % 4 + 1}", w.base, w.scoped, True)
+            elif w.period and _QUARTER.match(w.period) and not w.base and not w.scoped:
+                in_force = (paragraph, w.period)
+            out.append(w)
+        self.words = out
+
+    def _year_parts(self) -> None:
+        """In an article without a date, a part of a year named alone (第三季, 一季度, 上半年)
+        takes its year from the period in force where it stands: the nearest earlier time
+        word with a year (else the lead's period), and of that year and its neighbours the one
+        that puts the part nearest to it ("2024年第四季…從第三季的64.7%" is 2024-Q3, "2024年第四季…
+        第一季" 2025-Q1)."""
+        in_force: str | None = None
+        out = []
+        for w in self.words:
+            period = w.period
+            if period and not _dated(period) and period != FULL_YEAR:
+                anchor = in_force or self.lead
+                if anchor is not None:
+                    period = _nearest_year(period, anchor) or period
+                w = TimeWord(w.start, w.end, period, w.base, w.scoped, w.previous)
+            elif period and _REPORTING.match(period) and not w.base:
+                in_force = period
+            out.append(w)
+        self.words = out
 
     def _first_period(self, start: int, end: int, *, reporting: bool = False) -> str | None:
         """The first period named in ``start:end``; with ``reporting``, the first that is a
@@ -111,10 +166,17 @@ class TimeIndex:
         """(start, period) of each heading line that names a period: a Markdown heading, or a
         short line without sentence punctuation (a title or a section head)."""
         out = []
+        lines = []
         for k, start in enumerate(self.paragraph_starts):
             end = self.paragraph_starts[k + 1] - 1 if k + 1 < len(self.paragraph_starts) else len(norm)
-            line = norm[start:end].strip()
-            if not line or not (line.startswith("#") or (len(line) <= HEADING_MAX and not _SENTENCE_PUNCT.search(line))):
+            lines.append((start, end, norm[start:end].strip()))
+        cells = _table_cells(lines)
+        spans = [(t.start, t.end) for t in tables(self.doc.text, norm)] if "\n" in norm else []
+        for k, (start, end, line) in enumerate(lines):
+            if spans and any(a <= start <= b for a, b in spans):
+                continue  # a table's header and rows: "小贩 2021年第一季度市场份额 2022年第一季度市场份额"
+            if not line or k in cells or \
+                    not (line.startswith("#") or (len(line) <= HEADING_MAX and not _SENTENCE_PUNCT.search(line))):
                 continue
             period = self._first_period(start, end, reporting=True)
             if period is not None:
@@ -178,12 +240,67 @@ class TimeIndex:
 
 #: A heading line is at most this long (characters) and has no sentence punctuation.
 HEADING_MAX = 40
+#: This many short lines in a row (blank lines between them aside), none a list item, are a
+#: table laid out one cell per line ("4Q24 市占率", "3Q24 市占率", "67.1%" …), not headings.
+TABLE_RUN = 4
+_LIST_ITEM = re.compile(r"^(?:[-*+•·●▪]|\d{1,2}[.)、]\s)")
+
+
+def _table_cells(lines: list[tuple[int, int, str]]) -> set[int]:
+    """Indexes of the lines that are cells of a table written one cell per line: runs of at
+    least TABLE_RUN consecutive non-empty lines that are short, carry no sentence punctuation,
+    no comma and no list marker.  A heading stands alone above its paragraph or list."""
+    out: set[int] = set()
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= TABLE_RUN:
+            out.update(run)
+        run.clear()
+
+    for k, (_, _, line) in enumerate(lines):
+        if not line:
+            continue
+        if len(line) <= HEADING_MAX and not _SENTENCE_PUNCT.search(line) and "," not in line \
+                and not _LIST_ITEM.match(line) and not line.startswith("#"):
+            run.append(k)
+        else:
+            close()
+    close()
+    return out
 #: The title and lead are read within this many characters of the top.
 LEAD_MAX = 600
 _SENTENCE_PUNCT = re.compile(r"[。!?;]")
 _YEAR = re.compile(r"^(?:FY)?\d{4}")
+_QUARTER = re.compile(r"^\d{4}-Q[1-4]$")
 #: A reporting period: a fiscal period, or a calendar year with its part or month.
 _REPORTING = re.compile(r"^(?:FY\d{4}(?:-.+)?|\d{4}-.+)$")
+
+
+def _dated(code: str) -> bool:
+    """A period code with its year (2024, 2024-Q1, FY2025-Q3), not a part alone (Q2)."""
+    return code[:1].isdigit() or code.startswith("FY")
+
+
+def _nearest_year(part: str, anchor: str) -> str | None:
+    """The part of a year (Q3, H1) in the year of ``anchor`` or a neighbouring one, whichever
+    puts it nearest to ``anchor`` (an earlier one on a tie: a retelling looks back)."""
+    span = period_span(anchor)
+    m = _YEAR.match(anchor)
+    if span is None or m is None or anchor.startswith("FY"):
+        return None
+    year = int(m.group())
+    mid = span[0].toordinal() + (span[1].toordinal() - span[0].toordinal()) / 2
+    best = None
+    for y in (year - 1, year, year + 1):
+        code = f"{y}-{part}"
+        other = period_span(code)
+        if other is None:
+            return None
+        d = abs(other[0].toordinal() + (other[1].toordinal() - other[0].toordinal()) / 2 - mid)
+        if best is None or d < best[0]:
+            best = (d, code)
+    return best[1] if best else None
 
 
 def _part_code(part: str | None) -> str | None:

@@ -12,12 +12,18 @@ import bisect
 import re
 
 from ..model import Document
+from ..text import normalize
 
 #: Who a figure is attributed to.  Accepted: 据富国银行统计, 据投行伯恩斯坦的分析师估算, 花旗研究的分析师,
 #: Canalys报告显示, 机构Canalys发文称, IDC 表示, 据Omdia 发布的…报告, 从“Canalys”获悉, 据IDC,.
 #: Group ``src…`` is the source as written.
 SOURCE = re.compile(
-    r"据(?P<src>[^,。:;()\d]{2,16}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究)"
+    r"(?P<src8>[\u4e00-\u9fff]{2,10}\s*\(\s*[A-Za-z][A-Za-z0-9&.-]{1,20}\s*\))"
+    r"(?=[^,。;]{0,8}?(?:指出|表示|调查|调研|报告|统计|数据|研究|显示|称|预估|预计|估计|分析))"
+    r"|(?P<src9>(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9&.-]{1,20})\s*\([\u4e00-\u9fff]{2,10}\)\s*(?:最新)?"
+    r"(?:发布|公布|表示|指出|调查|报告|数据|研究|统计)"
+    r"|据(?P<src>[^,。:;()\d]{2,24}?)的?(?:分析师)?(?:统计|估算|估计|报道|数据|分析|预测|透露|测算|研究(?!机构|院|公司)"
+    r"|调查(?!机构|公司)|调研(?!机构|公司)|报告|资料)"
     r"|数据来自(?P<src2>[^,。:;()]{2,16})"
     r"|(?P<src3>[^,。:;()\d的]{2,12})的分析师"
     r"|(?P<src4>[A-Za-z][A-Za-z0-9 &.-]{1,20}|[^,。:;()\d的\s]{2,8})的?(?:最新)?(?:数据|报告|统计|资料|研究)(?:显示|称|指出|表明)"
@@ -28,14 +34,34 @@ SOURCE = re.compile(
 
 #: A Latin-letter organisation name inside a longer source phrase.
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9&.-]{2,20}")
-_GROUPS = ("src", "src2", "src3", "src4", "src5", "src6", "src7")
+_GROUPS = ("src8", "src9", "src", "src2", "src3", "src4", "src5", "src6", "src7")
+#: What describes a source rather than names it: 市调机构集邦科技 is 集邦科技, 集邦科技统计 too.
+_DESCRIPTOR_BEFORE = re.compile(r"^(?:(?:市场|全球)?(?:研调|市调|调研|研究|调查|咨询|研调|分析)?机构|研究公司|调研公司)\s*")
+_DESCRIPTOR_AFTER = re.compile(r"\s*(?:的)?(?:最新|统计|资料|数据|最新调查|调查)+$")
 
 
 def _name(source: str) -> str:
+    """The source's name in a phrase: a Latin name inside it (集邦(TrendForce), 调研机构TrendForce集邦科技)."""
     latin = _LATIN_NAME.findall(source)
     if latin and not source.isascii():
         return latin[-1]
     return source
+
+
+def _describes_only(source: str) -> bool:
+    """True for a phrase that only describes a source (研调机构, 市场研究机构) and names none."""
+    folded = normalize(source).strip()
+    return not folded.isascii() and len(_DESCRIPTOR_AFTER.sub("", _DESCRIPTOR_BEFORE.sub("", folded))) < 2
+
+
+def source_key(source: str) -> str:
+    """A source as compared: its matching view (Traditional folded to Simplified) without what
+    describes a source rather than names it: 市調機構集邦科技 and 集邦科技统计 are 集邦科技."""
+    folded = normalize(source).strip()
+    if folded.isascii():
+        return folded
+    bare = _DESCRIPTOR_AFTER.sub("", _DESCRIPTOR_BEFORE.sub("", folded))
+    return bare if len(bare) >= 2 else folded
 
 
 class _Scans:
@@ -65,7 +91,7 @@ class _Scans:
             names: list[str] = []
             for m in SOURCE.finditer(self.doc.norm, start, limit):
                 for g in _GROUPS:
-                    if m.group(g) and m.group(g).strip() not in NOT_SOURCES:
+                    if m.group(g) and m.group(g).strip() not in NOT_SOURCES and not _describes_only(m.group(g)):
                         s, e = m.span(g)
                         ends.append(m.end())
                         names.append(_name(self.doc.text[s:e].strip()))
@@ -135,4 +161,4 @@ NOT_SOURCES = frozenset({"权威", "公开", "相关", "最新", "官方", "统�
                          "报告", "数据", "公司", "该公司", "其", "CEO", "CFO"})
 
 
-__all__ = ["SOURCE", "source_of"]
+__all__ = ["SOURCE", "source_key", "source_of"]

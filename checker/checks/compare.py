@@ -247,8 +247,9 @@ def _compare_families(families, touched, wanted, rules, show_consistent, finding
         buckets = _time_buckets(members, rule)
         for _, bucket in buckets:
             groups: dict[tuple, list[Claim]] = {}
+            stated_once = _stated_once(bucket, rule)
             for claim in bucket:
-                groups.setdefault(_split(claim, rule)[1], []).append(claim)
+                groups.setdefault(_with_unstated(_split(claim, rule)[1], stated_once, claim), []).append(claim)
             for grp, group in groups.items():
                 if len(group) < 2:
                     continue
@@ -274,6 +275,37 @@ def _compare_families(families, touched, wanted, rules, show_consistent, finding
             finding = _check_family(fam, {k: v for k, v in by_period.items() if v}, rule)
             if finding is not None:
                 findings.append(finding)
+
+
+def _stated_once(bucket: list[Claim], rule: ClaimRule | None) -> dict[str, str]:
+    """The qualifiers (of those listed under ``qualifiers``) that some claims of a time bucket
+    leave unstated while all that state them agree on one value: a figure whose article names
+    no source, beside figures all attributed to Canalys, is compared with them (unknown is not
+    different); with two sources stated it stays apart, since whose it is is unclear."""
+    if rule is None or not rule.qualifiers:
+        return {}
+    values: dict[str, set[str]] = {}
+    unstated: set[str] = set()
+    for c in bucket:
+        if _time_certainty(c) != "dated":
+            continue  # a claim of unknown time is joined to a bucket already: not to a source too
+        quals = dict(c.qualifiers)
+        for name in rule.qualifiers:
+            if name == "period" or name in rule.separate:
+                continue
+            if name in quals:
+                values.setdefault(name, set()).add(quals[name])
+            else:
+                unstated.add(name)
+    return {name: next(iter(vals)) for name, vals in values.items() if name in unstated and len(vals) == 1}
+
+
+def _with_unstated(grp: tuple, stated_once: dict[str, str], claim: Claim) -> tuple:
+    if not stated_once or _time_certainty(claim) != "dated":
+        return grp
+    have = {k for k, _ in grp}
+    extra = tuple((k, v) for k, v in stated_once.items() if k not in have)
+    return tuple(sorted(grp + extra)) if extra else grp
 
 
 def _label(claim: Claim, rule: ClaimRule | None) -> str:

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from ..load import document_from_text
 from ..model import Document, Mention, Quantity
+from .tables import tables as find_tables
 from .numerals import ZHAO, Numeral, lexicon, multiplier, parse_chinese, parse_numeral
 
 _LEX = lexicon()
@@ -215,7 +216,37 @@ def extract(doc: Document) -> list[Mention]:
     if words:
         out = sorted([*out, *words], key=lambda m: m.start)
     out = _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))
-    return _rate_denominators(doc, _regional_yuan(norm, _elided_currency(norm, out)))
+    out = _rate_denominators(doc, _regional_yuan(norm, _elided_currency(norm, out)))
+    return _table_cells(doc, out) if "\n" in text and "(" in norm else out
+
+
+def _table_cells(doc: Document, mentions: list[Mention]) -> list[Mention]:
+    """The bare numbers of a table whose column header gives their unit: under 营收(亿美元) the
+    cell 19 is 19亿美元, under 市占率(%) the cell 4.4 is 4.4% (a sign is the row's change: the
+    value is read without it, as 季减1.7% is)."""
+    found = find_tables(doc.text, doc.norm)
+    if not found:
+        return mentions
+    starts = [m.start for m in mentions]
+    extra = []
+    for table in found:
+        units = [table.unit(c) for c in range(len(table.header))]
+        for row in table.rows:
+            for c, cell in enumerate(row[:len(units)]):
+                unit = units[c]
+                digits = cell.text.lstrip("-−")
+                if unit is None or not digits[:1].isdigit() or digits.endswith("%"):
+                    continue
+                start = cell.end - len(digits)
+                i = bisect.bisect_right(starts, cell.end) - 1
+                if i >= 0 and mentions[i].end > start:
+                    continue  # the cell is read already
+                q = parse_quantity(digits.replace(",", "") + unit)
+                if q is None:
+                    continue
+                line, col = doc.position(start)
+                extra.append(Mention(start, cell.end, line, col, doc.text[start:cell.end], q))
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
 # A rate's denominator with its own magnitude: "0.5元/千token", "2美元/百万token", "每百万token收费2美元",
