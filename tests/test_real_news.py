@@ -419,3 +419,40 @@ def test_the_former_and_the_latter(valuation_rules):
 def test_the_former_with_no_clear_referent_gives_no_claim(valuation_rules):
     assert "700亿美元" not in read("卡托上市。前者的估值为700亿美元。", valuation_rules)
     assert "700亿美元" not in read("艾克米、博尔特和卡托均已上市,前者估值为700亿美元。", valuation_rules)
+
+
+# --- a list item labelled with a name no rule knows ------------------------------------------------
+
+ITEM_RULES = """
+name: items
+entities:
+  lanhai:
+    names: [蓝海芯科]
+    kind: company
+  beichen:
+    names: [北辰半导体]
+    kind: company
+claims:
+  - id: revenue
+    subject: {each: [lanhai]}
+    metric: revenue
+    words: [营收]
+    unit: money
+"""
+
+
+@pytest.mark.parametrize("text, subject", [
+    # the item is about 星河微电子, which no rule names: 蓝海芯科's revenue is not carried into it
+    ("2031年第三季度,蓝海芯科营收达35亿美元,位居第一。\n - 星河微电子:营收12亿美元,环比增长5%。", None),
+    ("蓝海芯科公布财报,第三季度营收35亿美元。\n星河微电子:营收12亿美元,排名第二。", None),
+    # a label that names the subject, a time, or a word that refers back keeps the reading
+    ("2031年第三季度排名如下。\n - 蓝海芯科:营收12亿美元,环比增长5%。", "lanhai"),
+    ("蓝海芯科公布财报,数据中心业务表现强劲。\n2031年第三季度:营收12亿美元。", "lanhai"),
+    # a known company of the subject's kind (北辰半导体) stops the carry as before
+    ("蓝海芯科公布财报。\n北辰半导体:营收12亿美元。", None),
+])
+def test_a_list_item_labelled_with_an_unknown_name_carries_no_subject(text, subject):
+    rules = load_rules_text(ITEM_RULES, "rules/items.yaml")
+    claims = read(text, rules)
+    got = claims.get("12亿美元")
+    assert (got.subject if got else None) == subject

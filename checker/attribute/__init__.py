@@ -328,7 +328,8 @@ def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: T
         names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
         former = _opening(doc.norm, ctx, ci - m_dist, mention, rule) == "前者"
         subject = ctx.carry.subject(ctx.seg.start, rule, former=former) \
-            if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
+            if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) \
+            and not _labelled_by_unknown(doc.norm, ctx, mention, lex) else None
         if subject is None:
             return None
         s_dist = CARRIED
@@ -679,6 +680,24 @@ def _continues_subject(norm: str, ctx: _Context, ci: int, mention: Mention, rule
 
 #: A list item's marker at the start of a clause: "b)", "2.", "(3)", "①".
 _ITEM_MARK = re.compile(r"^(?:\(?[a-zA-Z0-9]{1,2}[).、]|[①-⑩])")
+
+
+#: A list item's label at the start of its sentence: "合肥晶合:营收4.09亿美元", "- 高塔半导体: …".
+_ITEM_LABEL = re.compile(r"[\s\-•·*]*(?P<label>[^\s,;:!?。()\[\]]{2,16}):")
+
+
+def _labelled_by_unknown(norm: str, ctx: _Context, mention: Mention, lex: Terms) -> bool:
+    """True when the number's sentence is an item labelled with a name no rule knows: the item
+    is about that name, so no subject is carried into it from an earlier sentence.  A label
+    that is a time (2024年:), a connective or a word that refers back (其中:) is no name."""
+    m = _ITEM_LABEL.match(norm, ctx.seg.start, mention.start)
+    if m is None:
+        return False
+    label = m.group("label")
+    if label in _REFERS_BACK or not label.strip(_CONNECTIVES) or _TIME_OWNER.fullmatch(label) \
+            or any(c.isdigit() for c in label):
+        return False
+    return not any(h.term in lex.entity_of for h in lex.scan(norm, m.start("label"), m.end("label")))
 
 
 def _bare_clause(norm: str, ctx: _Context, ci: int, mention: Mention, rule: ClaimRule) -> bool:
