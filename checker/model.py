@@ -170,6 +170,12 @@ class Quantity:
     def is_range(self) -> bool:
         return self.low is not None and self.high is not None and self.low != self.high
 
+    def __reduce__(self):
+        # the fields as one tuple: a frozen slots dataclass otherwise pickles through copyreg
+        # and a state dict, the most of what sending extracted documents between workers costs
+        return (Quantity, (self.low, self.high, self.bound, self.unit, self.classifier, self.step, self.vague,
+                           self.per))
+
 
 @dataclass(frozen=True, slots=True)
 class Mention:
@@ -181,6 +187,9 @@ class Mention:
     col: int  #: 1-based, code points
     text: str  #: Document.text[start:end]
     quantity: Quantity
+
+    def __reduce__(self):  # as Quantity.__reduce__
+        return (Mention, (self.start, self.end, self.line, self.col, self.text, self.quantity))
 
 
 # --- attribute ----------------------------------------------------------------------
