@@ -7,7 +7,9 @@ bytes hash to the stored SHA-256 (read, not extracted), provided the rules versi
 engine fingerprint (package version, default date) are unchanged too.  Extraction runs in
 ``jobs`` processes; this process does all writes, one transaction per chunk, so an
 interrupted run loses at most the chunk in flight.  At most two chunks per worker are in
-flight, so memory does not grow with the corpus.  The rule set travels to the workers by
+flight, so memory does not grow with the corpus.  At the end of a run the per-group
+summaries of the groups it changed are rebuilt (``Archive.refresh_summaries``; a run
+that is interrupted leaves them marked stale, and the next run rebuilds them).  The rule set travels to the workers by
 pickling (it is plain data), so any start method works.
 
 Files whose mtime is within RACY_NS of the moment they were read are stored as "racy"
@@ -259,6 +261,9 @@ def index_paths(archive: Archive, paths: Sequence[str], ruleset: RuleSet, *, rul
                 _store(archive, results, version, engine, stats)
                 if progress:
                     progress(stats, stats.files)
+    # the summaries of the groups this run changed (and any an interrupted run left stale),
+    # once per run: O(claims of those groups), so a draft check reads summaries, not retellings
+    archive.refresh_summaries()
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -338,7 +343,9 @@ def _list_files(paths: Sequence[str], *, include=None, exclude=(),
 def _run_tasks(tasks: list[_Task], ruleset: RuleSet, date, jobs: int | None, chunk_size: int | None,
                start_method: str | None = None) -> Iterator[list[tuple]]:
     """Results chunk by chunk, as they complete.  At most two chunks per worker are in
-    flight, so memory does not grow with the corpus."""
+    flight, so memory does not grow with the corpus.  At the end of a run the per-group
+summaries of the groups it changed are rebuilt (``Archive.refresh_summaries``; a run
+that is interrupted leaves them marked stale, and the next run rebuilds them)."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     if chunk_size is None:
         chunk_size = max(1, min(64, len(tasks) // (jobs * 4) or 1))
@@ -440,7 +447,9 @@ def dask_client(target, *, workers: int | None = None) -> Iterator:
 
 def _run_tasks_dask(tasks: list[_Task], ruleset: RuleSet, date, client, chunk_size: int) -> Iterator[list[tuple]]:
     """Results partition by partition, as the scheduler reports them done.  At most two
-    partitions per worker thread are in flight, so memory does not grow with the corpus."""
+    partitions per worker thread are in flight, so memory does not grow with the corpus.  At the end of a run the per-group
+summaries of the groups it changed are rebuilt (``Archive.refresh_summaries``; a run
+that is interrupted leaves them marked stale, and the next run rebuilds them)."""
     distributed = _distributed()
     chunks = [tasks[i:i + chunk_size] for i in range(0, len(tasks), chunk_size)]
     threads = sum(client.nthreads().values()) or 1

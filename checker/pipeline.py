@@ -10,6 +10,7 @@ its rule set (``--rules``, the configuration, ./rules/, the shipped set).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import multiprocessing
@@ -23,15 +24,16 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
-from .archive import Entry, ResultCache, archive_claims_for, content_hash, is_index_file, project_root
+from .archive import (Entry, ResultCache, archive_claims_for, archive_session, content_hash, is_index_file,
+                      project_root)
 from .attribute import attribute
-from .checks import DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_rules, known_rule_ids
+from .checks import COMPARE, DOCUMENT_CHECKS, GROUP_CHECKS, CheckOptions, corpus_check_rules, known_rule_ids
 from .config import Config, did_you_mean, id_matches, selects
 from .errors import UsageError
 from .extract import extract, parse_quantity
 from .extract.corpus import extract_paths
 from .load import Source, coerce_date, document_from_source, document_from_text, load_sources
-from .checks.prepublish import draft_centred
+from .checks.prepublish import SummaryPlan, draft_centred
 from .checks.repeats import fold_repeats
 from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Mention, Report
 from .errors import RuleFileError
@@ -284,31 +286,37 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
         if cache is not None:
             cache.close()
 
-    if archive_indexes:
-        drafted = [c for c in claims if c.path in draft_paths]
-        corpus_rules = corpus_check_rules(drafted, ruleset)
-        for index_path in archive_indexes:
-            claims.extend(archive_claims_for(drafted, index_path, corpus_rules=corpus_rules))
+    with contextlib.ExitStack() as stack:
+        side = None
+        if archive_indexes:
+            drafted = [c for c in claims if c.path in draft_paths]
+            corpus_rules = corpus_check_rules(drafted, ruleset)
+            if len(archive_indexes) == 1 and not archive_dirs:
+                # one index: answered from its summaries, in one snapshot kept open for the examples
+                side = _summary_side(stack, drafted, archive_indexes[0], ruleset, corpus_rules)
+                claims.extend(side.loaded)
+            else:
+                for index_path in archive_indexes:
+                    claims.extend(archive_claims_for(drafted, index_path, corpus_rules=corpus_rules))
 
-    report.claims = len(claims)
-    if against:
-        options = dataclasses.replace(options, involving=frozenset(draft_paths))
-    # A claim in a region suppressed for its own rule takes no part in the comparison: one
-    # article's suppression never hides a contradiction between other articles.
-    suppressions, unknown = check_ids(suppressions, known_ids(ruleset), KINDS)
-    compared, withdrawn = withdraw(claims, suppressions)
-    for run in GROUP_CHECKS:
-        findings.extend(run(compared, ruleset, options))
-    used: set[int] = set()
-    if withdrawn:  # which suppressions silenced something: what the withdrawn claims took part in
-        for run in GROUP_CHECKS:
-            for f in run(claims, ruleset, options):
+        report.claims = len(claims) if side is None else len(claims) + side.counted
+        if against:
+            options = dataclasses.replace(options, involving=frozenset(draft_paths))
+        # A claim in a region suppressed for its own rule takes no part in the comparison: one
+        # article's suppression never hides a contradiction between other articles.
+        suppressions, unknown = check_ids(suppressions, known_ids(ruleset), KINDS)
+        compared, withdrawn = withdraw(claims, suppressions)
+        findings.extend(_group_findings(compared, ruleset, options, side, draft_paths))
+        used: set[int] = set()
+        if withdrawn:  # which suppressions silenced something: what the withdrawn claims took part in
+            for f in _group_findings(claims, ruleset, options, side, draft_paths, keep=False):
                 if f.kind != "consistent":
                     for c in f.claims:
                         used |= withdrawn.get(c, set())
-    if against:
-        findings = draft_centred([f for f in findings if _involves(f, draft_paths)], compared, draft_paths, ruleset)
-        report.drafts = sorted(draft_paths)
+        if against:
+            findings = draft_centred([f for f in findings if _involves(f, draft_paths)], compared, draft_paths,
+                                     ruleset, side.plan if side is not None else None)
+            report.drafts = sorted(draft_paths)
     findings, unused = apply_suppressions(findings, suppressions, used)
     findings.extend(unused)
     findings.extend(unknown)
@@ -337,19 +345,74 @@ def check_draft(doc: Document, ruleset: RuleSet, against: Sequence[str] = (), *,
         findings.extend(run(doc, mentions, doc_claims, ruleset, options))
     claims = list(doc_claims)
     corpus_rules = corpus_check_rules(doc_claims, ruleset)
-    for index_path in against:
-        claims.extend(archive_claims_for(doc_claims, index_path, corpus_rules=corpus_rules))
     options = dataclasses.replace(options, involving=frozenset({doc.path}))
-    for run in GROUP_CHECKS:
-        findings.extend(run(claims, ruleset, options))
+    counted = 0
+    with contextlib.ExitStack() as stack:
+        side = None
+        if len(against) == 1:
+            side = _summary_side(stack, doc_claims, against[0], ruleset, corpus_rules)
+            claims.extend(side.loaded)
+            counted = side.counted
+        else:
+            for index_path in against:
+                claims.extend(archive_claims_for(doc_claims, index_path, corpus_rules=corpus_rules))
+        findings.extend(_group_findings(claims, ruleset, options, side, {doc.path}))
     findings = [f for f in findings if _involves(f, {doc.path})]
     findings, unused = apply_suppressions(findings, parse_suppressions(doc))
     findings.extend(unused)
     if config is not None:
         findings = config.apply(findings)
     findings.sort(key=Finding.sort_key)
-    report = Report(findings=findings, documents=1, claims=len(claims), mentions=len(mentions), paths=[doc.path])
+    report = Report(findings=findings, documents=1, claims=len(claims) + counted, mentions=len(mentions),
+                    paths=[doc.path])
     return mentions, doc_claims, report
+
+
+@dataclass
+class _SummarySide:
+    """The archive's side of a draft check answered from one index's summaries."""
+
+    plan: SummaryPlan
+    loaded: list[Claim]  #: archive claims read claim by claim (groups without a usable summary)
+    corpus: list[Claim]  #: claims of corpus-wide checks' rules outside those groups (arithmetic)
+    counted: int  #: archive claims the summaries stand for (the report's claim count)
+
+
+def _summary_side(stack: contextlib.ExitStack, drafted: Sequence[Claim], index_path: str, ruleset: RuleSet,
+                  corpus_rules) -> _SummarySide:
+    session = stack.enter_context(archive_session(index_path, drafted))
+    summaries = session.summaries({(c.subject, c.metric) for c in drafted})
+    plan = SummaryPlan({g: s for g, s in summaries.items() if s is not None}, ruleset, session.claims,
+                       session.denied)
+    full = {(c.subject, c.metric) for c in drafted if not plan.answered(c.subject, c.metric, c.rule)}
+    loaded = session.group_claims(full)
+    corpus = [c for c in session.rule_claims(corpus_rules) if (c.subject, c.metric) not in full]
+    counted = sum(k.claims for g, s in plan.summaries.items() if g not in full for k in s.classes)
+    return _SummarySide(plan=plan, loaded=loaded, corpus=corpus, counted=counted)
+
+
+def _group_findings(claims: list[Claim], ruleset: RuleSet, options: CheckOptions, side: _SummarySide | None,
+                    drafts: set[str], *, keep: bool = True) -> list[Finding]:
+    """GROUP_CHECKS over the claims; against an index's summaries, the comparison runs once per
+    part of ``side.plan`` (each family's time bucket with a draft claim, and the rest) and the
+    other checks once over everything with the corpus-wide checks' claims.  ``keep``: the
+    plan's parts stay those of this call (``draft_centred`` counts from them)."""
+    if side is None:
+        return [f for run in GROUP_CHECKS for f in run(claims, ruleset, options)]
+    before = (side.plan.parts, side.plan.rest)
+    parts = side.plan.plan([c for c in claims if c.path in drafts])
+    rest = {id(c) for c in side.plan.rest}
+    general = [c for c in claims if c.path not in drafts or id(c) in rest]
+    if not keep:
+        side.plan.parts, side.plan.rest = before
+    out: list[Finding] = []
+    for run in GROUP_CHECKS:
+        if run is COMPARE:
+            for part in (general, *parts):
+                out.extend(run(part, ruleset, options))
+        else:
+            out.extend(run(claims + side.corpus, ruleset, options))
+    return out
 
 
 def known_ids(ruleset: RuleSet) -> tuple[str, ...]:

@@ -205,6 +205,29 @@ def test_every_draft_against_either_backend_gives_the_same_findings(both, rulese
     assert disputed > 0
 
 
+def test_both_backends_keep_the_same_summaries_and_answer_a_new_draft_from_them_alike(both, ruleset, monkeypatch,
+                                                                                      tmp_path):
+    from dataclasses import replace
+
+    from checker.pipeline import check
+
+    base, lite, url = both
+    with Archive.open(lite) as a, Archive.open(url) as b:
+        groups = sorted(a.group_sizes())
+        got_a, got_b = a.summaries_for(groups), b.summaries_for(groups)
+        assert None not in got_a.values() and None not in got_b.values()
+
+        def placeless(summary):  # claim ids differ between backends; paths, counts and values do not
+            return [replace(k, examples=tuple(e[1:] for e in k.examples), firsts=()) for k in summary.classes]
+        assert {g: placeless(s) for g, s in got_a.items()} == {g: placeless(s) for g, s in got_b.items()}
+    draft = tmp_path / "draft.txt"  # not in the archive: answered from the summaries
+    draft.write_text("date: 2024-06-01\n" + SEEDS[4].read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(base)
+    from_lite = check([str(draft)], ruleset=ruleset, against=[str(lite)], show_consistent=True)
+    from_pg = check([str(draft)], ruleset=ruleset, against=[url], show_consistent=True)
+    assert from_lite.findings and from_pg.findings == from_lite.findings
+
+
 def test_the_cli_checks_a_draft_against_a_postgresql_url(both, monkeypatch, capsys):
     from checker.cli import main
 

@@ -14,6 +14,7 @@ from typing import Iterable, Sequence
 from ..model import Claim
 from .rows import claim_from_row, claim_row, encode_qualifiers, outside
 from .schema import SCHEMA_VERSION
+from .summary import GroupSummary, build, group_summary
 
 
 class ArchiveBase(abc.ABC):
@@ -54,6 +55,36 @@ class ArchiveBase(abc.ABC):
         raise NotImplementedError
 
     def _rule_rows(self, rule: str, excluded: list[str]) -> list[tuple]:
+        raise NotImplementedError
+
+    def _id_rows(self, ids: Sequence[int]) -> list[tuple]:
+        """Rows (display path, seq, *CLAIM_COLUMNS) of the claims with these ids."""
+        raise NotImplementedError
+
+    def _negated_rows(self, subject: str, metric: str, excluded: list[str]) -> list[tuple]:
+        """Rows of the denied claims of one group (compare reads each denial's sentence)."""
+        raise NotImplementedError
+
+    def _stale_groups(self) -> set[tuple[str, str]]:
+        raise NotImplementedError
+
+    def _excluded_groups(self, files: Sequence[str]) -> set[tuple[str, str]]:
+        """The groups in which the documents ``files`` (absolute paths) have claims."""
+        raise NotImplementedError
+
+    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
+        """(class rows, overlap rows) stored for one group."""
+        raise NotImplementedError
+
+    def _rebuild_summaries(self, builder) -> int:
+        """In one write transaction that keeps other writers from marking groups meanwhile:
+        for each stale group, ``builder(source rows)`` -> (class rows, overlap rows) replaces its
+        summary and its stale mark is removed.  Returns how many groups were rebuilt."""
+        raise NotImplementedError
+
+    def snapshot(self):
+        """A context in which every read sees one state of the archive (a writer committing
+        meanwhile is not seen): a draft's summaries and the claims they name agree."""
         raise NotImplementedError
 
     def counts(self) -> dict[str, int]:
@@ -123,6 +154,46 @@ class ArchiveBase(abc.ABC):
         interval semantics (``rows.outside``)."""
         rows = [r for r in self._group_rows(subject, metric, []) if r[14] == unit]
         return [c for c in self._claims(rows) if outside(c.mention.quantity, low, high)]
+
+    # -- summaries ---------------------------------------------------------------------------
+
+    def refresh_summaries(self) -> int:
+        """Rebuild the summary of every group a write made stale; returns how many.  Each
+        group costs O(its claims); all are rebuilt in one transaction (``factcheck index``
+        does it at the end of each run)."""
+        return self._rebuild_summaries(build)
+
+    def summaries_for(self, groups: Iterable[tuple[str, str]], *,
+                      exclude_files: Iterable[str] = ()) -> dict[tuple[str, str], GroupSummary | None]:
+        """The summary of each (subject, metric) group, or None where it cannot answer: the
+        group is stale (written since the last ``refresh_summaries``), or a document of
+        ``exclude_files`` has claims in it (its claims would be counted)."""
+        wanted = sorted(set(groups))
+        unusable = self._stale_groups()
+        excluded = sorted({str(f) for f in exclude_files})
+        if excluded:
+            unusable |= self._excluded_groups(excluded)
+        out: dict[tuple[str, str], GroupSummary | None] = {}
+        for subject, metric in wanted:
+            if (subject, metric) in unusable:
+                out[(subject, metric)] = None
+                continue
+            classes, overlaps = self._summary_rows(subject, metric)
+            out[(subject, metric)] = group_summary(subject, metric, classes, overlaps)
+        return out
+
+    def claims_by_ids(self, ids: Iterable[int]) -> dict[int, Claim]:
+        """The claims with these ids (from a summary's examples and firsts), by id."""
+        wanted = sorted(set(ids))
+        out: dict[int, Claim] = {}
+        for k in range(0, len(wanted), 500):
+            for row in self._id_rows(wanted[k:k + 500]):
+                out[row[0]] = claim_from_row(row[3:])
+        return out
+
+    def denied_claims(self, subject: str, metric: str, *, exclude_files: Iterable[str] = ()) -> list[Claim]:
+        """Every denied claim of one group (a denial's sentence decides whether it is conditional)."""
+        return self._claims(self._negated_rows(subject, metric, sorted({str(f) for f in exclude_files})))
 
     @staticmethod
     def _claims(rows: list[tuple]) -> list[Claim]:

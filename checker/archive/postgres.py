@@ -21,6 +21,7 @@ backend.  What it does in PostgreSQL's way:
 
 from __future__ import annotations
 
+import contextlib
 import time
 from decimal import Decimal
 from typing import Sequence
@@ -29,7 +30,8 @@ from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
 from ..model import Claim, Quantity
 from .location import mask_url, scrub
 from .rows import decode_number, span_text
-from .schema import APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_COLUMNS, CLAIM_SELECT, DOC_COLUMNS, PG_MIGRATIONS, SCHEMA_VERSION
+from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_COLUMNS, CLAIM_SELECT, DOC_COLUMNS, PG_MIGRATIONS,
+                     SCHEMA_VERSION, SUMMARY_INSERT, SUMMARY_SELECT, SUMMARY_SOURCE)
 from .base import ArchiveBase
 
 #: Seconds to wait for the server to answer a connection.
@@ -47,6 +49,9 @@ _UPSERT_DOC = (f'INSERT INTO documents ({", ".join(DOC_COLUMNS)}) VALUES ({", ".
                + " RETURNING id")
 _COPY_CLAIMS = (f'COPY claims (doc_id, seq, {", ".join(chr(34) + c + chr(34) for c in CLAIM_COLUMNS)}, span) '
                 "FROM STDIN")
+_MARK_DOCS = ("INSERT INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims "
+              "WHERE doc_id = ANY(%s) ON CONFLICT DO NOTHING")
+_MARK = "INSERT INTO summary_stale (subject, metric) VALUES (%s, %s) ON CONFLICT DO NOTHING"
 _SELECT = f"SELECT d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d ON d.id = c.doc_id WHERE "
 
 # Positions in a claim row (schema.CLAIM_COLUMNS) that make up its interval.
@@ -245,6 +250,57 @@ class PostgresArchive(ArchiveBase):
                             [subject, metric, unit, _num(low), _num(high), _num(low), _num(high)])
         return self._claims(rows)
 
+    @contextlib.contextmanager
+    def snapshot(self):
+        psycopg = _driver()
+        try:
+            with self._conn.transaction():
+                self._conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                yield self
+        except psycopg.Error as exc:
+            raise translate(exc, self._location) from None
+
+    def _id_rows(self, ids: Sequence[int]) -> list[tuple]:
+        return self._query(f"SELECT c.id, d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d "
+                           "ON d.id = c.doc_id WHERE c.id = ANY(%s)", [list(ids)])
+
+    def _negated_rows(self, subject: str, metric: str, excluded: Sequence[str]) -> list[tuple]:
+        return self._select("c.subject = %s AND c.metric = %s AND c.negated = 1", [subject, metric], excluded)
+
+    def _stale_groups(self) -> set[tuple[str, str]]:
+        return {(s, m) for s, m in self._query("SELECT subject, metric FROM summary_stale")}
+
+    def _excluded_groups(self, files: Sequence[str]) -> set[tuple[str, str]]:
+        return {(s, m) for s, m in self._query(
+            "SELECT DISTINCT c.subject, c.metric FROM claims c JOIN documents d ON d.id = c.doc_id "
+            "WHERE d.file = ANY(%s)", [list(files)])}
+
+    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
+        return ([tuple(r) for r in self._query(SUMMARY_SELECT.replace("?", "%s"), [subject, metric])],
+                [tuple(r) for r in self._query("SELECT doc_id, classes FROM summary_overlaps "
+                                               "WHERE subject = %s AND metric = %s", [subject, metric])])
+
+    def _rebuild_summaries(self, builder) -> int:
+        done = []
+
+        def run(cur) -> None:
+            # no writer marks a group until this commits (writers mark in the transaction that writes)
+            cur.execute("LOCK TABLE summary_stale IN EXCLUSIVE MODE")
+            for subject, metric in cur.execute("SELECT subject, metric FROM summary_stale").fetchall():
+                classes, overlaps = builder([tuple(r) for r in cur.execute(
+                    SUMMARY_SOURCE.replace("?", "%s"), (subject, metric)).fetchall()])
+                cur.execute("DELETE FROM summaries WHERE subject = %s AND metric = %s", (subject, metric))
+                cur.execute("DELETE FROM summary_overlaps WHERE subject = %s AND metric = %s", (subject, metric))
+                if classes:
+                    cur.executemany(SUMMARY_INSERT.replace("?", "%s"), [(subject, metric, *row) for row in classes])
+                if overlaps:
+                    cur.executemany("INSERT INTO summary_overlaps (subject, metric, doc_id, classes) "
+                                    "VALUES (%s, %s, %s, %s)", [(subject, metric, *row) for row in overlaps])
+                cur.execute("DELETE FROM summary_stale WHERE subject = %s AND metric = %s", (subject, metric))
+                done.append((subject, metric))
+        self._write(run)
+        return len(done)
+
     def counts(self) -> dict[str, int]:
         docs = self._query("SELECT count(*) FROM documents")[0][0]
         claims = self._query("SELECT count(*) FROM claims")[0][0]
@@ -289,6 +345,7 @@ class PostgresArchive(ArchiveBase):
             return
 
         def run(cur) -> None:
+            cur.execute(_MARK_DOCS, (sorted({*gone, *(i for _, i in renamed)}),))
             if gone:
                 cur.execute("DELETE FROM documents WHERE id = ANY(%s)", (sorted(gone),))  # claims cascade
             for path, doc_id in sorted(renamed, key=lambda r: r[1]):
@@ -307,6 +364,9 @@ class PostgresArchive(ArchiveBase):
 
         def run(cur) -> None:
             for file, size, mtime_ns, display in sorted(touched):
+                cur.execute("INSERT INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims "
+                            "WHERE doc_id = (SELECT id FROM documents WHERE file = %s) AND path <> %s "
+                            "ON CONFLICT DO NOTHING", (file, display))
                 cur.execute("UPDATE documents SET size = %s, mtime_ns = %s, path = %s WHERE file = %s",
                             (size, mtime_ns, display, file))
                 cur.execute("UPDATE claims SET path = %s WHERE doc_id = (SELECT id FROM documents WHERE file = %s) "
@@ -317,11 +377,14 @@ class PostgresArchive(ArchiveBase):
             for doc, _ in docs:
                 cur.execute(_UPSERT_DOC, doc)
                 ids.append(cur.fetchone()[0])
+            cur.execute(_MARK_DOCS, (ids,))
             cur.execute("DELETE FROM claims WHERE doc_id = ANY(%s)", (ids,))
             with cur.copy(_COPY_CLAIMS) as copy:
                 for doc_id, (_, rows) in zip(ids, docs):
                     for seq, row in enumerate(rows):
                         copy.write_row((doc_id, seq, *row, span_of_row(row)))
+            for group in sorted({(row[1], row[2]) for _, rows in docs for row in rows}):
+                cur.execute(_MARK, group)
         self._write(run)
 
 

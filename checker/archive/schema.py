@@ -88,6 +88,49 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("claim-evidence", (
         "ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'",
     )),
+    # Per-group summaries (``summary``): the classes of claims compare cannot tell apart,
+    # counted, with example and first claim ids; the articles stating two classes of one key;
+    # the groups whose summary a write made stale (every group of an older index starts so,
+    # and is rebuilt by the next ``factcheck index``; until then it is read claim by claim).
+    ("claim-summaries", (
+        """CREATE TABLE summaries (
+               subject    TEXT NOT NULL,
+               metric     TEXT NOT NULL,
+               cls        INTEGER NOT NULL,
+               rule       TEXT NOT NULL,
+               qualifiers TEXT NOT NULL,
+               negated    INTEGER NOT NULL,
+               time       TEXT,
+               doc_date   TEXT,
+               low        TEXT,
+               high       TEXT,
+               bound      TEXT NOT NULL,
+               unit       TEXT NOT NULL,
+               classifier TEXT,
+               step       TEXT,
+               vague      INTEGER NOT NULL,
+               per        TEXT,
+               claims     INTEGER NOT NULL,
+               articles   INTEGER NOT NULL,
+               newest     TEXT,
+               examples   TEXT NOT NULL,
+               firsts     TEXT NOT NULL,
+               PRIMARY KEY (subject, metric, cls)
+           )""",
+        """CREATE TABLE summary_overlaps (
+               subject TEXT NOT NULL,
+               metric  TEXT NOT NULL,
+               doc_id  BIGINT NOT NULL,
+               classes TEXT NOT NULL
+           )""",
+        "CREATE INDEX summary_overlaps_by_group ON summary_overlaps (subject, metric)",
+        """CREATE TABLE summary_stale (
+               subject TEXT NOT NULL,
+               metric  TEXT NOT NULL,
+               PRIMARY KEY (subject, metric)
+           )""",
+        "INSERT INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims",
+    )),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -161,6 +204,8 @@ PG_MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     ("claim-evidence", (
         "ALTER TABLE claims ADD COLUMN evidence TEXT NOT NULL DEFAULT '[]'",
     )),
+    # the same tables as SQLite's (the statements are portable)
+    ("claim-summaries", MIGRATIONS[5][1]),
 ]
 
 DOC_COLUMNS = ("file", "path", "size", "mtime_ns", "hash", "date", "rules_version", "mentions", "problem",
@@ -176,5 +221,16 @@ UPSERT_DOC = (f'INSERT INTO documents ({", ".join(DOC_COLUMNS)}) VALUES ({", ".j
                + ", ".join(f"{c} = excluded.{c}" for c in DOC_COLUMNS if c != "file")
                + " RETURNING id")
 
+#: Rows of a group's claims the summaries are built from (``summary.SOURCE_COLUMNS``).
+SUMMARY_SOURCE = ('SELECT c.id, c.doc_id, c.path, c.start, c.doc_date, c.rule, c.qualifiers, c.negated, c.time, '
+                  'c.low, c.high, c.bound, c.unit, c.classifier, c.step, c.vague, c.per FROM claims c '
+                  'WHERE c.subject = ? AND c.metric = ?')
+SUMMARY_SELECT = ("SELECT cls, rule, qualifiers, negated, time, doc_date, low, high, bound, unit, classifier, step, "
+                  "vague, per, claims, articles, newest, examples, firsts FROM summaries "
+                  "WHERE subject = ? AND metric = ?")
+SUMMARY_INSERT = ("INSERT INTO summaries (subject, metric, cls, rule, qualifiers, negated, time, doc_date, low, high, "
+                  "bound, unit, classifier, step, vague, per, claims, articles, newest, examples, firsts) "
+                  "VALUES (" + ", ".join(["?"] * 21) + ")")
+
 __all__ = ["APPLICATION", "CLAIM_COLUMNS", "CLAIM_SELECT", "DOC_COLUMNS", "INSERT_CLAIM", "MIGRATIONS", "PG_MIGRATIONS",
-           "SCHEMA_VERSION", "UPSERT_DOC"]
+           "SCHEMA_VERSION", "SUMMARY_INSERT", "SUMMARY_SELECT", "SUMMARY_SOURCE", "UPSERT_DOC"]

@@ -17,6 +17,7 @@ stores and returns claims.  Storage rules of the SQLite backend:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -26,7 +27,11 @@ from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
 from .location import is_database_url
 from .base import ArchiveBase
 from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
-                     UPSERT_DOC)
+                     SUMMARY_INSERT, SUMMARY_SELECT, SUMMARY_SOURCE, UPSERT_DOC)
+
+#: Marks the groups of a document's claims stale (before they are deleted, after they are written).
+_MARK_DOC = ("INSERT OR IGNORE INTO summary_stale (subject, metric) "
+             "SELECT DISTINCT subject, metric FROM claims WHERE doc_id = ?")
 
 #: Default index location, relative to the project root.
 DEFAULT_DB = Path(".factcheck") / "index.sqlite"
@@ -247,6 +252,54 @@ class SqliteArchive(Archive):
         return {(s, m): n for s, m, n in self._query(
             "SELECT subject, metric, count(*) FROM claims GROUP BY subject, metric")}
 
+    def _id_rows(self, ids: Sequence[int]) -> list[tuple]:
+        return self._query(f"SELECT c.id, d.path, c.seq, {CLAIM_SELECT} FROM claims c JOIN documents d "
+                           f"ON d.id = c.doc_id WHERE c.id IN ({', '.join('?' * len(ids))})", list(ids))
+
+    def _negated_rows(self, subject: str, metric: str, excluded: Sequence[str]) -> list[tuple]:
+        return self._select("c.subject = ? AND c.metric = ? AND c.negated = 1", [subject, metric], excluded)
+
+    @contextlib.contextmanager
+    def snapshot(self):
+        try:
+            self._conn.execute("BEGIN")
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        try:
+            yield self
+        finally:
+            self._conn.execute("COMMIT")
+
+    def _stale_groups(self) -> set[tuple[str, str]]:
+        return {(s, m) for s, m in self._query("SELECT subject, metric FROM summary_stale")}
+
+    def _excluded_groups(self, files: Sequence[str]) -> set[tuple[str, str]]:
+        return {(s, m) for s, m in self._query(
+            "SELECT DISTINCT c.subject, c.metric FROM claims c JOIN documents d ON d.id = c.doc_id "
+            f"WHERE d.file IN ({', '.join('?' * len(files))})", list(files))}
+
+    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
+        return (self._query(SUMMARY_SELECT, [subject, metric]),
+                self._query("SELECT doc_id, classes FROM summary_overlaps WHERE subject = ? AND metric = ?",
+                            [subject, metric]))
+
+    def _rebuild_summaries(self, builder) -> int:
+        done = []
+
+        def run() -> None:
+            conn = self._conn  # BEGIN IMMEDIATE: no other writer until this commits
+            for subject, metric in conn.execute("SELECT subject, metric FROM summary_stale").fetchall():
+                classes, overlaps = builder(conn.execute(SUMMARY_SOURCE, (subject, metric)).fetchall())
+                conn.execute("DELETE FROM summaries WHERE subject = ? AND metric = ?", (subject, metric))
+                conn.execute("DELETE FROM summary_overlaps WHERE subject = ? AND metric = ?", (subject, metric))
+                conn.executemany(SUMMARY_INSERT, [(subject, metric, *row) for row in classes])
+                conn.executemany("INSERT INTO summary_overlaps (subject, metric, doc_id, classes) VALUES (?, ?, ?, ?)",
+                                 [(subject, metric, *row) for row in overlaps])
+                conn.execute("DELETE FROM summary_stale WHERE subject = ? AND metric = ?", (subject, metric))
+                done.append((subject, metric))
+        self._write(run)
+        return len(done)
+
     def migrations_applied(self) -> list[str]:
         rows = self._query("SELECT key, value FROM meta WHERE key LIKE 'migration.%'")
         return [name for _, name in sorted(rows, key=lambda r: int(r[0].split(".")[1]))]
@@ -295,6 +348,8 @@ class SqliteArchive(Archive):
         working directory)."""
         def run() -> None:
             conn = self._conn
+            conn.executemany(_MARK_DOC, [(i,) for i in gone])
+            conn.executemany(_MARK_DOC, [(i,) for _, i in renamed])
             conn.executemany("DELETE FROM claims WHERE doc_id = ?", [(i,) for i in gone])
             conn.executemany("DELETE FROM documents WHERE id = ?", [(i,) for i in gone])
             conn.executemany("UPDATE documents SET path = ? WHERE id = ?", renamed)
@@ -310,6 +365,9 @@ class SqliteArchive(Archive):
         def run() -> None:
             conn = self._conn
             for file, size, mtime_ns, display in touched:
+                conn.execute("INSERT OR IGNORE INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric "
+                             "FROM claims WHERE doc_id = (SELECT id FROM documents WHERE file = ?) AND path != ?",
+                             (file, display))
                 conn.execute("UPDATE documents SET size = ?, mtime_ns = ?, path = ? WHERE file = ?",
                              (size, mtime_ns, display, file))
                 conn.execute("UPDATE claims SET path = ? WHERE doc_id = (SELECT id FROM documents WHERE file = ?) "
@@ -321,8 +379,11 @@ class SqliteArchive(Archive):
     def _put(self, doc: tuple, rows: Sequence[tuple]) -> None:
         conn = self._conn
         doc_id = conn.execute(UPSERT_DOC, doc).fetchone()[0]
+        conn.execute(_MARK_DOC, (doc_id,))
         conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
         conn.executemany(INSERT_CLAIM, [(doc_id, seq, *row) for seq, row in enumerate(rows)])
+        conn.executemany("INSERT OR IGNORE INTO summary_stale (subject, metric) VALUES (?, ?)",
+                         sorted({(row[1], row[2]) for row in rows}))
 
 
 __all__ = ["Archive", "SqliteArchive", "DEFAULT_BUSY_TIMEOUT", "DEFAULT_DB", "default_db_path", "project_root"]

@@ -70,6 +70,9 @@ def known_rule_ids(ruleset: RuleSet) -> tuple[str, ...]:
 DOCUMENT_CHECKS: list[DocumentCheck] = [_restatements, _notices]
 #: Run once over every claim read.
 GROUP_CHECKS: list[GroupCheck] = [_compare, _arithmetic]
+#: The comparison among GROUP_CHECKS: against an index's summaries it runs once per time bucket
+#: of the drafts' families (``prepublish.SummaryPlan``), the others once over every claim.
+COMPARE: GroupCheck = _compare
 
-__all__ = ["DOCUMENT_CHECKS", "GROUP_CHECKS", "CheckOptions", "DocumentCheck", "GroupCheck", "corpus_check_rules",
+__all__ = ["COMPARE", "DOCUMENT_CHECKS", "GROUP_CHECKS", "CheckOptions", "DocumentCheck", "GroupCheck", "corpus_check_rules",
            "known_rule_ids"]
