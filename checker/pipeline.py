@@ -345,26 +345,20 @@ def check_draft(doc: Document, ruleset: RuleSet, against: Sequence[str] = (), *,
         findings.extend(run(doc, mentions, doc_claims, ruleset, options))
     claims = list(doc_claims)
     corpus_rules = corpus_check_rules(doc_claims, ruleset)
+    # every archive claim of the draft's groups: the review page shows whole findings, not the
+    # draft-centred summary line (``check --against`` answers from the summaries instead)
+    for index_path in against:
+        claims.extend(archive_claims_for(doc_claims, index_path, corpus_rules=corpus_rules))
     options = dataclasses.replace(options, involving=frozenset({doc.path}))
-    counted = 0
-    with contextlib.ExitStack() as stack:
-        side = None
-        if len(against) == 1:
-            side = _summary_side(stack, doc_claims, against[0], ruleset, corpus_rules)
-            claims.extend(side.loaded)
-            counted = side.counted
-        else:
-            for index_path in against:
-                claims.extend(archive_claims_for(doc_claims, index_path, corpus_rules=corpus_rules))
-        findings.extend(_group_findings(claims, ruleset, options, side, {doc.path}))
+    for run in GROUP_CHECKS:
+        findings.extend(run(claims, ruleset, options))
     findings = [f for f in findings if _involves(f, {doc.path})]
     findings, unused = apply_suppressions(findings, parse_suppressions(doc))
     findings.extend(unused)
     if config is not None:
         findings = config.apply(findings)
     findings.sort(key=Finding.sort_key)
-    report = Report(findings=findings, documents=1, claims=len(claims) + counted, mentions=len(mentions),
-                    paths=[doc.path])
+    report = Report(findings=findings, documents=1, claims=len(claims), mentions=len(mentions), paths=[doc.path])
     return mentions, doc_claims, report
 
 
@@ -387,7 +381,7 @@ def _summary_side(stack: contextlib.ExitStack, drafted: Sequence[Claim], index_p
     full = {(c.subject, c.metric) for c in drafted if not plan.answered(c.subject, c.metric, c.rule)}
     loaded = session.group_claims(full)
     corpus = [c for c in session.rule_claims(corpus_rules) if (c.subject, c.metric) not in full]
-    counted = sum(k.claims for g, s in plan.summaries.items() if g not in full for k in s.classes)
+    counted = sum(k.claims for g, s in plan.summaries.items() if g not in full for k in s.times)
     return _SummarySide(plan=plan, loaded=loaded, corpus=corpus, counted=counted)
 
 

@@ -73,7 +73,11 @@ class ArchiveBase(abc.ABC):
         raise NotImplementedError
 
     def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
-        """(class rows, overlap rows) stored for one group."""
+        """(time rows, overlap rows) stored for one group (``schema.SUMMARY_TIMES``)."""
+        raise NotImplementedError
+
+    def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
+        """Whole class rows (``summary.CLASS_COLUMNS``) of these classes of one group."""
         raise NotImplementedError
 
     def _rebuild_summaries(self, builder) -> int:
@@ -178,8 +182,9 @@ class ArchiveBase(abc.ABC):
             if (subject, metric) in unusable:
                 out[(subject, metric)] = None
                 continue
-            classes, overlaps = self._summary_rows(subject, metric)
-            out[(subject, metric)] = group_summary(subject, metric, classes, overlaps)
+            times, overlaps = self._summary_rows(subject, metric)
+            out[(subject, metric)] = group_summary(subject, metric, times, overlaps,
+                                                   lambda numbers, s=subject, m=metric: self._class_rows(s, m, numbers))
         return out
 
     def claims_by_ids(self, ids: Iterable[int]) -> dict[int, Claim]:

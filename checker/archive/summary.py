@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..model import Quantity
 from .rows import decode_date, decode_number, decode_qualifiers
@@ -46,26 +46,47 @@ SOURCE_COLUMNS = ("id", "doc_id", "path", "start", "doc_date", "rule", "qualifie
 #: Columns of a stored class row after (subject, metric).
 CLASS_COLUMNS = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "low", "high", "bound", "unit",
                  "classifier", "step", "vague", "per", "claims", "articles", "newest", "examples", "firsts")
+#: What ``build`` writes: the class columns, then where the first claim stands (first_path, first_at).
 
 
-@dataclass(frozen=True, slots=True)
 class ClaimClass:
-    """Claims of one group that compare cannot tell apart, counted (see the module docstring)."""
+    """Claims of one group that compare cannot tell apart, counted (see the module docstring).
+    ``examples`` and ``firsts`` are decoded when first asked for (most classes a draft counts
+    are never shown)."""
 
-    cls: int
-    rule: str
-    qualifiers: tuple[tuple[str, str], ...]
-    negated: bool
-    time: str | None
-    doc_date: _dt.date | None  #: the article date, for a claim without a time; else None
-    quantity: Quantity
-    claims: int
-    articles: int
-    examples: tuple[tuple[int, _dt.date | None, str, int], ...]  #: (id, date, path, start), newest first
-    firsts: tuple[int, ...]  #: claim ids, reading order
-    first_path: str = ""  #: where the first claim of the class stands (reading order)
-    first_start: int = 0
-    firsts_at: tuple[tuple[str, int], ...] = ()  #: (path, position) of each of ``firsts``
+    __slots__ = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "quantity", "claims", "articles",
+                 "newest", "first_path", "first_start", "_examples", "_firsts")
+
+    def __init__(self, cls: int, rule: str, qualifiers: tuple, negated: bool, time: str | None,
+                 doc_date: _dt.date | None, quantity: Quantity, claims: int, articles: int,
+                 newest: _dt.date | None, first_path: str, first_start: int, examples: str, firsts: str):
+        self.cls, self.rule, self.qualifiers, self.negated, self.time = cls, rule, qualifiers, negated, time
+        self.doc_date = doc_date  #: the article date, for a claim without a time; else None
+        self.quantity, self.claims, self.articles, self.newest = quantity, claims, articles, newest
+        self.first_path, self.first_start = first_path, first_start  #: where its first claim stands
+        self._examples, self._firsts = examples, firsts
+
+    @property
+    def examples(self) -> tuple[tuple[int, _dt.date | None, str, int], ...]:
+        """(id, date, path, start) of the newest articles' last claim of the class, newest first."""
+        if isinstance(self._examples, str):
+            self._examples = tuple((i, decode_date(d), p, s) for i, d, p, s in json.loads(self._examples))
+        return self._examples
+
+    def _placed(self) -> list:
+        if isinstance(self._firsts, str):
+            self._firsts = json.loads(self._firsts)
+        return self._firsts
+
+    @property
+    def firsts(self) -> tuple[int, ...]:
+        """Ids of the first ``FIRSTS`` claims in reading order."""
+        return tuple(i for i, _, _ in self._placed())
+
+    @property
+    def firsts_at(self) -> tuple[tuple[str, int], ...]:
+        """(path, position) of each of ``firsts``."""
+        return tuple((p, s) for _, p, s in self._placed())
 
     def qualifier(self, name: str) -> str | None:
         for key, value in self.qualifiers:
@@ -77,22 +98,72 @@ class ClaimClass:
     def key(self) -> tuple:
         return (self.rule, self.qualifiers, self.negated)
 
+    def _fields(self) -> tuple:
+        return (self.cls, self.rule, self.qualifiers, self.negated, self.time, self.doc_date, self.quantity,
+                self.claims, self.articles, self.newest, self.first_path, self.first_start, self.examples,
+                self.firsts_at)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ClaimClass) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return f"ClaimClass{self._fields()!r}"
+
 
 @dataclass(frozen=True, slots=True)
-class GroupSummary:
-    """The classes of one (subject, metric) group, and the articles stating several classes of one key."""
+class ClassTime:
+    """What placing a class in compare's time buckets needs: a row of ``schema.SUMMARY_TIMES``."""
 
-    subject: str
-    metric: str
-    classes: tuple[ClaimClass, ...]
-    overlaps: tuple[frozenset[int], ...]  #: class numbers per article that states two or more of one key
+    cls: int
+    rule: str
+    qualifiers: tuple[tuple[str, str], ...]
+    negated: bool
+    time: str | None
+    doc_date: _dt.date | None
+    per: str | None
+    claims: int
+    first_path: str
+    first_start: int
+
+    def qualifier(self, name: str) -> str | None:
+        for key, value in self.qualifiers:
+            if key == name:
+                return value
+        return None
+
+
+class GroupSummary:
+    """The classes of one (subject, metric) group: ``times`` for all of them (cheap rows), and
+    whole classes (``classes``) read on demand for the few a draft needs, within the snapshot
+    the summary was read in.  ``overlaps``: class numbers per article that states two or
+    more classes of one key."""
+
+    __slots__ = ("subject", "metric", "times", "overlaps", "_load", "_full")
+
+    def __init__(self, subject: str, metric: str, times: Sequence[ClassTime], overlaps: Sequence[frozenset[int]],
+                 load: Callable[[Sequence[int]], list[tuple]]):
+        self.subject, self.metric = subject, metric
+        self.times = tuple(times)
+        self.overlaps = tuple(overlaps)
+        self._load = load
+        self._full: dict[int, ClaimClass] = {}
+
+    def classes(self, numbers: Iterable[int]) -> list[ClaimClass]:
+        """The whole classes with these numbers (read once, then kept)."""
+        wanted = sorted(set(numbers))
+        missing = [n for n in wanted if n not in self._full]
+        for k in range(0, len(missing), 500):
+            for row in self._load(missing[k:k + 500]):
+                c = class_from_row(row)
+                self._full[c.cls] = c
+        return [self._full[n] for n in wanted if n in self._full]
 
     def articles_over(self, classes: Iterable[ClaimClass]) -> int:
         """Distinct articles stating any of ``classes`` (exact: overlapping articles counted once)."""
-        chosen = {c.cls for c in classes}
-        total = sum(c.articles for c in self.classes if c.cls in chosen)
+        chosen = {c.cls: c for c in classes}
+        total = sum(c.articles for c in chosen.values())
         for shared in self.overlaps:
-            hit = len(shared & chosen)
+            hit = len(shared & chosen.keys())
             if hit > 1:
                 total -= hit - 1
         return total
@@ -104,7 +175,7 @@ def _newest_key(item: tuple) -> tuple:
 
 
 def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]:
-    """Class rows (``CLASS_COLUMNS``) and overlap rows (doc_id, classes as JSON) of one
+    """Class rows (``CLASS_COLUMNS`` + first_path, first_at) and overlap rows (doc_id, classes as JSON) of one
     group, from its claims' source rows (``SOURCE_COLUMNS``), in one pass plus a sort."""
     ordered = sorted(rows, key=lambda r: (r[2], r[3]))
     classes: dict[tuple, list] = {}
@@ -128,31 +199,32 @@ def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]
         out.append((number, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
                     count, len(docs), max(dates) if dates else None,
                     json.dumps([list(x) for x in newest[:EXAMPLES]], ensure_ascii=False, separators=(",", ":")),
-                    json.dumps([list(x) for x in firsts], ensure_ascii=False, separators=(",", ":"))))
+                    json.dumps([list(x) for x in firsts], ensure_ascii=False, separators=(",", ":")),
+                    firsts[0][1], firsts[0][2]))
     overlaps = [(doc_id, json.dumps(sorted(shared), separators=(",", ":")))
                 for (doc_id, _), shared in by_doc.items() if len(shared) > 1]
     return out, overlaps
 
 
-def group_summary(subject: str, metric: str, class_rows: Sequence[Sequence],
-                  overlap_rows: Sequence[Sequence]) -> GroupSummary:
-    """The stored rows of one group back as a GroupSummary."""
-    classes = []
-    for (cls, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
-         claims, articles, _newest, examples, firsts) in class_rows:
-        quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
-                            classifier=classifier, step=decode_number(step), vague=bool(vague), per=per)
-        firsts = json.loads(firsts)
-        classes.append(ClaimClass(
-            cls=cls, rule=rule, qualifiers=decode_qualifiers(quals), negated=bool(negated), time=time_,
-            doc_date=decode_date(as_of), quantity=quantity, claims=claims, articles=articles,
-            examples=tuple((i, decode_date(d), p, s) for i, d, p, s in json.loads(examples)),
-            firsts=tuple(i for i, _, _ in firsts), first_path=firsts[0][1] if firsts else "",
-            first_start=firsts[0][2] if firsts else 0, firsts_at=tuple((p, s) for _, p, s in firsts)))
-    classes.sort(key=lambda c: c.cls)
-    return GroupSummary(subject, metric, tuple(classes),
-                        tuple(frozenset(json.loads(shared)) for _, shared in overlap_rows))
+def class_from_row(row: Sequence) -> ClaimClass:
+    """A stored class row (``CLASS_COLUMNS`` + first_path, first_at) back as a ClaimClass."""
+    (cls, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
+     claims, articles, newest, examples, firsts, first_path, first_at) = row
+    quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
+                        classifier=classifier, step=decode_number(step), vague=bool(vague), per=per)
+    return ClaimClass(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of), quantity,
+                      claims, articles, decode_date(newest), first_path, first_at, examples, firsts)
 
 
-__all__ = ["CLASS_COLUMNS", "ClaimClass", "EXAMPLES", "FIRSTS", "GroupSummary", "SOURCE_COLUMNS", "build",
+def group_summary(subject: str, metric: str, time_rows: Sequence[Sequence], overlap_rows: Sequence[Sequence],
+                  load: Callable[[Sequence[int]], list[tuple]]) -> GroupSummary:
+    """The stored rows of one group back as a GroupSummary (``load``: cls numbers -> class rows)."""
+    times = [ClassTime(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of), per, claims,
+                       first_path, first_at)
+             for cls, rule, quals, negated, time_, as_of, per, claims, first_path, first_at in time_rows]
+    return GroupSummary(subject, metric, times, tuple(frozenset(json.loads(shared)) for _, shared in overlap_rows),
+                        load)
+
+
+__all__ = ["CLASS_COLUMNS", "ClaimClass", "ClassTime", "class_from_row", "EXAMPLES", "FIRSTS", "GroupSummary", "SOURCE_COLUMNS", "build",
            "group_summary"]

@@ -124,9 +124,16 @@ def _class_values(classes: Sequence) -> str:
     """The values of the first ``VALUES_FROM`` claims of these classes in reading order, each
     once, from the first claims each class keeps (``summary.FIRSTS``): the same as over every
     claim unless a value retold more often than that among the first claims pushes a later
-    value out of them (then the later value is named too)."""
-    placed = sorted((at, k.cls, k) for k in classes for at in k.firsts_at)[:VALUES_FROM]
-    return " / ".join(dict.fromkeys(value_text(k.quantity) for _, _, k in placed))
+    value out of them (then the later value is named too).  Classes are visited in the order
+    of their first claims, and only as far as the first ``VALUES_FROM`` claims reach."""
+    ordered = sorted(classes, key=_first_read)
+    placed: list = []
+    for k in ordered:
+        if len(placed) >= VALUES_FROM and (k.first_path, k.first_start) > placed[VALUES_FROM - 1][0]:
+            break
+        placed.extend((at, k.cls, k) for at in k.firsts_at)
+        placed.sort(key=lambda p: (p[0], p[1]))
+    return " / ".join(dict.fromkeys(value_text(k.quantity) for _, _, k in placed[:VALUES_FROM]))
 
 
 def _true_omitted(f: Finding, plan: "SummaryPlan") -> int:
@@ -192,11 +199,15 @@ def time_buckets(members: Sequence[tuple[object, int]], rule: ClaimRule | None) 
             unknown.append(m)
     spans = {code: period_span(code) for code in periods}
     leftover = []
+    best_for: dict[_dt.date, str | None] = {}  # many classes share an article date
     for m in as_of:
         date = m[0].doc_date
-        fits = [code for code, span in spans.items() if span and span[0] <= date <= span[1] + REPORT_LAG]
-        if fits:
-            best = min(fits, key=lambda k: (spans[k][1] - spans[k][0], -spans[k][1].toordinal()))
+        if date not in best_for:
+            fits = [code for code, span in spans.items() if span and span[0] <= date <= span[1] + REPORT_LAG]
+            best_for[date] = min(fits, key=lambda k: (spans[k][1] - spans[k][0], -spans[k][1].toordinal())) \
+                if fits else None
+        best = best_for[date]
+        if best is not None:
             periods[best].append(m)
         else:
             leftover.append(m)
@@ -210,20 +221,20 @@ def time_buckets(members: Sequence[tuple[object, int]], rule: ClaimRule | None) 
         else:
             buckets.append((f"as of {m[0].doc_date.isoformat()}", [m]))
 
-    def size(i: int) -> int:
-        return sum(w for _, w in buckets[i][1])
-
+    sizes = [sum(w for _, w in items) for _, items in buckets]
     for m in partial:
         part = _time_of(m[0])
         fits = [i for i, (code, _) in enumerate(buckets) if code == part or code.endswith("-" + part)]
         if fits:
-            best = max(fits, key=lambda i: (size(i), -i))
+            best = max(fits, key=lambda i: (sizes[i], -i))
             buckets[best][1].append(m)
+            sizes[best] += m[1]
         else:
             buckets.append((part, [m]))
+            sizes.append(m[1])
     if unknown:
         if buckets:
-            largest = max(range(len(buckets)), key=lambda i: (size(i), -i))
+            largest = max(range(len(buckets)), key=lambda i: (sizes[i], -i))
             buckets[largest][1].extend(unknown)
         else:
             buckets.append(("", list(unknown)))
@@ -247,7 +258,9 @@ class _Part:
 class SummaryPlan:
     """The archive's side of a pre-publish check answered from summaries (module docstring).
 
-    ``summaries``: (subject, metric) -> GroupSummary, for the groups that have a usable one;
+    ``summaries``: (subject, metric) -> GroupSummary, for the groups that have a usable one
+    (its ``times`` place every class in a time bucket; whole classes are read only for the
+    draft's buckets and keys);
     ``read``: claim ids -> {id: Claim}; ``denied``: (subject, metric) -> the group's denied
     claims.  ``parts`` (after ``plan``) are the claim lists to compare one by one;
     ``draft_centred`` then counts the archive's side from the summaries."""
@@ -286,15 +299,17 @@ class SummaryPlan:
         for fam, mine in families.items():
             rule = self.rules.get(fam[0])
             summary = self.summaries[(fam[1], fam[2])]
-            classes = [k for k in summary.classes if k.rule == fam[0] and
-                       _family(k.rule, fam[1], fam[2], k.qualifiers, k.quantity.per, rule)[0] == fam]
+            times = [k for k in summary.times if k.rule == fam[0] and
+                     _family(k.rule, fam[1], fam[2], k.qualifiers, k.per, rule)[0] == fam]
             # reading order: the drafts first (as compare's input has them), then each class by its first claim
-            members = [(c, 1) for c in mine] + [(k, k.claims) for k in sorted(classes, key=_first_read)]
+            members = [(c, 1) for c in mine] + [(k, k.claims) for k in sorted(times, key=_first_read)]
             for _, bucket in time_buckets(members, rule):
                 in_drafts = [m for m, _ in bucket if isinstance(m, Claim)]
                 if not in_drafts:
                     continue
-                part = _Part(drafts=in_drafts, classes=[m for m, _ in bucket if not isinstance(m, Claim)])
+                # only the classes of the draft's buckets are read whole
+                part = _Part(drafts=in_drafts,
+                             classes=summary.classes(m.cls for m, _ in bucket if not isinstance(m, Claim)))
                 for k in part.classes:
                     if k.negated:
                         denied_groups.add((fam[1], fam[2]))
@@ -339,22 +354,32 @@ class SummaryPlan:
         summary = self.summaries.get((claim.subject, claim.metric))
         if summary is None:
             return []
-        return [k for k in summary.classes if k.rule == claim.rule and k.qualifiers == claim.qualifiers]
+        return summary.classes(k.cls for k in summary.times
+                               if k.rule == claim.rule and k.qualifiers == claim.qualifiers)
 
     def articles(self, claim: Claim, classes: Iterable) -> int:
         return self.summaries[(claim.subject, claim.metric)].articles_over(classes)
 
     def examples(self, classes: Iterable, limit: int) -> list[Claim]:
         """The newest ``limit`` articles' claims of these classes (the last of each article in
-        reading order), newest first, read by id."""
+        reading order), newest first, read by id.  Classes are visited newest first and only
+        until no older one can place an article among the ``limit``."""
+        def order(item) -> tuple:
+            return (item[1] is None, -(item[1] or _dt.date.min).toordinal(), item[2], item[3])
+
         best: dict[str, tuple] = {}
-        for k in classes:
+        for k in sorted(classes, key=lambda k: (k.newest is None, -(k.newest or _dt.date.min).toordinal())):
+            if len(best) >= limit and k.newest is not None:
+                last = sorted(best.values(), key=order)[limit - 1]
+                # every claim of this class (and of the classes after it) is older than the chosen
+                # articles, so it is none of theirs and places no article among them
+                if last[1] is not None and k.newest < last[1]:
+                    break
             for item in k.examples:
                 i, date, path, start = item
                 if path not in best or start > best[path][3]:
                     best[path] = item
-        chosen = sorted(best.values(), key=lambda x: (x[1] is None, -(x[1] or _dt.date.min).toordinal(), x[2],
-                                                      x[3]))[:limit]
+        chosen = sorted(best.values(), key=order)[:limit]
         read = self._read([i for i, _, _, _ in chosen])
         return [read[i] for i, _, _, _ in chosen if i in read]
 
