@@ -149,6 +149,10 @@ class PostgresArchive(ArchiveBase):
             tables = conn.execute("SELECT count(*) FROM pg_catalog.pg_tables "
                                   "WHERE schemaname = current_schema()").fetchone()[0]
             if tables:
+                # another indexer may have committed the schema between the two looks
+                state = self._state()
+        if state is None:
+            if tables:
                 raise ArchiveError("database holds tables but no factcheck archive", path=self.path, code="E503",
                                    hint="choose another database (or another schema with ?options=-csearch_path=…)")
             if not create:
@@ -277,7 +281,7 @@ class PostgresArchive(ArchiveBase):
 
     def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
         return ([tuple(r) for r in self._query(SUMMARY_TIMES.replace("?", "%s"), [subject, metric])],
-                [tuple(r) for r in self._query("SELECT doc_id, classes FROM summary_overlaps "
+                [tuple(r) for r in self._query("SELECT classes, articles FROM summary_overlaps "
                                                "WHERE subject = %s AND metric = %s", [subject, metric])])
 
     def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
@@ -298,7 +302,7 @@ class PostgresArchive(ArchiveBase):
                 if classes:
                     cur.executemany(SUMMARY_INSERT.replace("?", "%s"), [(subject, metric, *row) for row in classes])
                 if overlaps:
-                    cur.executemany("INSERT INTO summary_overlaps (subject, metric, doc_id, classes) "
+                    cur.executemany("INSERT INTO summary_overlaps (subject, metric, classes, articles) "
                                     "VALUES (%s, %s, %s, %s)", [(subject, metric, *row) for row in overlaps])
                 cur.execute("DELETE FROM summary_stale WHERE subject = %s AND metric = %s", (subject, metric))
                 done.append((subject, metric))

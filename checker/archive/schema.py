@@ -120,10 +120,10 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
                PRIMARY KEY (subject, metric, cls)
            )""",
         """CREATE TABLE summary_overlaps (
-               subject TEXT NOT NULL,
-               metric  TEXT NOT NULL,
-               doc_id  BIGINT NOT NULL,
-               classes TEXT NOT NULL
+               subject  TEXT NOT NULL,
+               metric   TEXT NOT NULL,
+               classes  TEXT NOT NULL,
+               articles INTEGER NOT NULL
            )""",
         "CREATE INDEX summary_overlaps_by_group ON summary_overlaps (subject, metric)",
         """CREATE TABLE summary_stale (

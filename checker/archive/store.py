@@ -280,7 +280,7 @@ class SqliteArchive(Archive):
 
     def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
         return (self._query(SUMMARY_TIMES, [subject, metric]),
-                self._query("SELECT doc_id, classes FROM summary_overlaps WHERE subject = ? AND metric = ?",
+                self._query("SELECT classes, articles FROM summary_overlaps WHERE subject = ? AND metric = ?",
                             [subject, metric]))
 
     def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
@@ -296,7 +296,7 @@ class SqliteArchive(Archive):
                 conn.execute("DELETE FROM summaries WHERE subject = ? AND metric = ?", (subject, metric))
                 conn.execute("DELETE FROM summary_overlaps WHERE subject = ? AND metric = ?", (subject, metric))
                 conn.executemany(SUMMARY_INSERT, [(subject, metric, *row) for row in classes])
-                conn.executemany("INSERT INTO summary_overlaps (subject, metric, doc_id, classes) VALUES (?, ?, ?, ?)",
+                conn.executemany("INSERT INTO summary_overlaps (subject, metric, classes, articles) VALUES (?, ?, ?, ?)",
                                  [(subject, metric, *row) for row in overlaps])
                 conn.execute("DELETE FROM summary_stale WHERE subject = ? AND metric = ?", (subject, metric))
                 done.append((subject, metric))

@@ -13,8 +13,9 @@ where they stand (article, position, sentence, the number's text).  A class row 
 * ``firsts``: the first ``FIRSTS`` claims in reading order (id, path, position),
   which is what a bounded listing of a cluster can pick from (``MAX_PER_CLUSTER`` + 1).
 
-An article stating two classes of one key (rule, qualifiers, denial) is kept in
-``overlaps`` with its classes, so a count of articles over several classes is exact
+Articles stating two or more classes of one key (rule, qualifiers, denial) are counted in
+``overlaps`` by the set of classes they state (a retold article that restates a figure
+adds to a count, not a row), so a count of articles over several classes is exact
 (``articles_over``).  Summaries are built from the claims of a group (``build``) and
 stored by the backends (``schema`` migration ``claim-summaries``); a write marks the
 groups it changes stale and ``Archive.refresh_summaries`` rebuilds them (``index`` does at
@@ -135,12 +136,13 @@ class ClassTime:
 class GroupSummary:
     """The classes of one (subject, metric) group: ``times`` for all of them (cheap rows), and
     whole classes (``classes``) read on demand for the few a draft needs, within the snapshot
-    the summary was read in.  ``overlaps``: class numbers per article that states two or
-    more classes of one key."""
+    the summary was read in.  ``overlaps``: (class numbers, how many articles state exactly
+    those) for the articles that state two or more classes of one key."""
 
     __slots__ = ("subject", "metric", "times", "overlaps", "_load", "_full")
 
-    def __init__(self, subject: str, metric: str, times: Sequence[ClassTime], overlaps: Sequence[frozenset[int]],
+    def __init__(self, subject: str, metric: str, times: Sequence[ClassTime],
+                 overlaps: Sequence[tuple[frozenset[int], int]],
                  load: Callable[[Sequence[int]], list[tuple]]):
         self.subject, self.metric = subject, metric
         self.times = tuple(times)
@@ -162,10 +164,10 @@ class GroupSummary:
         """Distinct articles stating any of ``classes`` (exact: overlapping articles counted once)."""
         chosen = {c.cls: c for c in classes}
         total = sum(c.articles for c in chosen.values())
-        for shared in self.overlaps:
+        for shared, articles in self.overlaps:
             hit = len(shared & chosen.keys())
             if hit > 1:
-                total -= hit - 1
+                total -= (hit - 1) * articles
         return total
 
 
@@ -175,7 +177,7 @@ def _newest_key(item: tuple) -> tuple:
 
 
 def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]:
-    """Class rows (``CLASS_COLUMNS`` + first_path, first_at) and overlap rows (doc_id, classes as JSON) of one
+    """Class rows (``CLASS_COLUMNS`` + first_path, first_at) and overlap rows (classes as JSON, articles) of one
     group, from its claims' source rows (``SOURCE_COLUMNS``), in one pass plus a sort."""
     ordered = sorted(rows, key=lambda r: (r[2], r[3]))
     classes: dict[tuple, list] = {}
@@ -201,8 +203,12 @@ def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]
                     json.dumps([list(x) for x in newest[:EXAMPLES]], ensure_ascii=False, separators=(",", ":")),
                     json.dumps([list(x) for x in firsts], ensure_ascii=False, separators=(",", ":")),
                     firsts[0][1], firsts[0][2]))
-    overlaps = [(doc_id, json.dumps(sorted(shared), separators=(",", ":")))
-                for (doc_id, _), shared in by_doc.items() if len(shared) > 1]
+    shared_by: dict[tuple[int, ...], int] = {}
+    for shared in by_doc.values():
+        if len(shared) > 1:
+            key = tuple(sorted(shared))
+            shared_by[key] = shared_by.get(key, 0) + 1
+    overlaps = [(json.dumps(list(k), separators=(",", ":")), n) for k, n in sorted(shared_by.items())]
     return out, overlaps
 
 
@@ -222,7 +228,7 @@ def group_summary(subject: str, metric: str, time_rows: Sequence[Sequence], over
     times = [ClassTime(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of), per, claims,
                        first_path, first_at)
              for cls, rule, quals, negated, time_, as_of, per, claims, first_path, first_at in time_rows]
-    return GroupSummary(subject, metric, times, tuple(frozenset(json.loads(shared)) for _, shared in overlap_rows),
+    return GroupSummary(subject, metric, times, tuple((frozenset(json.loads(shared)), n) for shared, n in overlap_rows),
                         load)
 
 
