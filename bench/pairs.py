@@ -164,14 +164,19 @@ def match(r: Reported, gold: Gold) -> GoldClaim | None:
     return candidates[0]
 
 
-def run_factcheck(rules: list[Path], builtin: bool) -> dict[str, Any]:
+def _command(verb: str, rules: list[Path], builtin: bool) -> list[str]:
+    """``factcheck VERB --format json [--rules R …] CORPUS`` (the shipped rules alone with ``builtin``)."""
     exe = shutil.which("factcheck")
     cmd = [exe] if exe else [sys.executable, "-m", "checker"]
-    cmd += ["check", "--format", "json"]
+    cmd += [verb, "--format", "json"]
     if not builtin:
         for r in rules:
             cmd += ["--rules", str(r)]
-    cmd.append(str(CORPUS.relative_to(ROOT)))
+    return cmd + [str(CORPUS.relative_to(ROOT))]
+
+
+def run_factcheck(rules: list[Path], builtin: bool) -> dict[str, Any]:
+    cmd = _command("check", rules, builtin)
     proc = subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     try:
         return json.loads(proc.stdout)
@@ -183,13 +188,7 @@ def run_factcheck(rules: list[Path], builtin: bool) -> dict[str, Any]:
 
 def run_claims(rules: list[Path], builtin: bool) -> list[dict[str, Any]]:
     """Every claim the tool makes of the corpus (``factcheck claims --format json``)."""
-    exe = shutil.which("factcheck")
-    cmd = [exe] if exe else [sys.executable, "-m", "checker"]
-    cmd += ["claims", "--format", "json"]
-    if not builtin:
-        for r in rules:
-            cmd += ["--rules", str(r)]
-    cmd.append(str(CORPUS.relative_to(ROOT)))
+    cmd = _command("claims", rules, builtin)
     proc = subprocess.run(cmd, check=False, cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     try:
         return json.loads(proc.stdout).get("claims", [])
