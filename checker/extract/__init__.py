@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from ..load import document_from_text
 from ..model import Document, Mention, Quantity
-from .tables import tables as find_tables
+from .tables import has_header_unit, tables as find_tables
 from .numerals import ZHAO, Numeral, lexicon, multiplier, parse_chinese, parse_numeral
 
 _LEX = lexicon()
@@ -217,7 +217,7 @@ def extract(doc: Document) -> list[Mention]:
         out = sorted([*out, *words], key=lambda m: m.start)
     out = _latin_magnitudes(doc, _tenths_and_units(doc, _shared_units(norm, out)))
     out = _rate_denominators(doc, _regional_yuan(norm, _elided_currency(norm, out)))
-    return _table_cells(doc, out) if "\n" in text and "(" in norm else out
+    return _table_cells(doc, out) if "\n" in text and has_header_unit(norm) else out
 
 
 def _table_cells(doc: Document, mentions: list[Mention]) -> list[Mention]:

@@ -47,6 +47,12 @@ class Table:
         return _HEADER_UNIT.sub("", self.header[column].text).strip()
 
 
+def has_header_unit(norm: str) -> bool:
+    """True when some line could be a header that gives its column a unit (营收(亿美元)): without
+    one, no bare cell takes a unit, and extraction need not find the tables."""
+    return _HEADER_UNIT.search(norm) is not None
+
+
 def is_value(text: str) -> bool:
     return _VALUE.fullmatch(text.strip()) is not None
 
@@ -197,4 +203,4 @@ def _aligned(rows: list[tuple[Cell, ...]]) -> bool:
     return all(numbers(row) == first for row in rows[1:])
 
 
-__all__ = ["Cell", "Table", "is_value", "tables"]
+__all__ = ["Cell", "Table", "has_header_unit", "is_value", "tables"]
