@@ -5,7 +5,7 @@ One ``<testsuite>`` per article that has findings, one ``<testcase>`` per findin
 with a ``<failure>`` whose ``message`` is the finding's message and whose text is
 ``path:line:col: severity kind[rule] message``.  An article without findings is one
 passing testcase, so the totals count every article read; an article that repeats another's
-finding (``Finding.repeats``, a slip retold) has its own failing testcase.  Files that could not be read
+finding (``Finding.repeats``, a slip retold) has one failing testcase naming what it repeats.  Files that could not be read
 are ``<error>`` testcases.  Text is escaped for XML, and characters XML 1.0 cannot hold
 are dropped.
 """
@@ -17,7 +17,7 @@ from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 from ..display import display
-from ..model import Report
+from ..model import Report, severity_rank
 from .common import alert_sides, message_text, place, visible_findings
 
 #: Characters XML 1.0 does not allow, even escaped.
@@ -35,6 +35,7 @@ def _attr(value: str) -> str:
 
 def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> None:
     by_path: dict[str, list[str]] = {p: [] for p in report.paths}
+    repeated: dict[str, list[tuple]] = {}
     failures = 0
     for finding in visible_findings(report, show_consistent):
         message = message_text(finding)
@@ -50,14 +51,21 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
                 f'file={_attr(path)} line="{line}">\n      {inner}\n    </testcase>')
         here = alert_sides(report, finding)
         if finding.repeats and here and finding.kind != "consistent":  # each article repeating the slip fails
-            first = "{}:{}:{}".format(*place(here[0]))
+            first = place(here[0])
             for loc in finding.repeats:
-                said = f"the same {finding.kind} as {first}"  # the message is there, once
-                failures += 1
-                by_path.setdefault(loc.path, []).append(
-                    f'    <testcase name={_attr(f"{finding.rule} {finding.kind}")} classname={_attr(loc.path)} '
-                    f'file={_attr(loc.path)} line="{loc.line}">\n      <failure message={_attr(said)} '
-                    f'type={_attr(finding.severity)}/>\n    </testcase>')
+                repeated.setdefault(loc.path, []).append((loc, finding, first))
+    # An article that retells slips found first elsewhere: one failing testcase naming them all
+    # (the messages are at the first article, once), so the file grows with articles, not slips.
+    for path, slips in repeated.items():
+        worst = max((f.severity for _, f, _ in slips), key=severity_rank)
+        by_first: dict[str, list[str]] = {}
+        for loc, f, (there, line, col) in slips:
+            by_first.setdefault(there, []).append(f"{f.kind}[{f.rule}] at {loc.line}:{loc.col} (there {line}:{col})")
+        said = "; ".join(f"the same as {there}: {', '.join(items)}" for there, items in by_first.items())
+        failures += 1
+        by_path.setdefault(path, []).append(
+            f'    <testcase name="repeated findings" classname={_attr(path)} file={_attr(path)} '
+            f'line="{slips[0][0].line}">\n      <failure message={_attr(said)} type={_attr(worst)}/>\n    </testcase>')
     errors = {p.path: p for p in report.problems}
     tests = sum(max(len(cases), 1) for cases in by_path.values()) + len(errors)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -69,7 +77,7 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
         if cases:
             out.write("\n".join(cases) + "\n")
         else:
-            out.write(f'    <testcase name="no findings" classname={_attr(path)} file={_attr(path)}/>\n')
+            out.write(f'    <testcase name="no findings" classname={_attr(path)}/>\n')
         out.write("  </testsuite>\n")
     for path in sorted(errors):
         p = errors[path]
