@@ -456,3 +456,14 @@ def test_a_list_item_labelled_with_an_unknown_name_carries_no_subject(text, subj
     claims = read(text, rules)
     got = claims.get("12亿美元")
     assert (got.subject if got else None) == subject
+
+
+def test_explain_says_a_labelled_item_carries_no_subject():
+    from checker.attribute.explain import explain
+    from checker.extract import extract as run
+
+    rules = load_rules_text(ITEM_RULES, "rules/items.yaml")
+    doc = document_from_text("蓝海芯科公布财报,第三季度营收35亿美元。\n星河微电子:营收12亿美元,排名第二。", "a.txt")
+    (item,) = [e for e in explain(doc, run(doc), rules) if e.mention.text == "12亿美元"]
+    assert item.claim is None
+    assert any("labelled with a name no rule knows" in why for _, why in item.reasons), item.reasons

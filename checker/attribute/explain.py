@@ -27,7 +27,7 @@ from ..rules import ClaimRule, RuleSet
 from . import (CARRIED, CHANGE_BEFORE, _Carry, _bare_clause, _combined, _inside, _names_what_it_counts, RATIO_UNITS, _Context, _earlier_value, _list_head, _names_another_entity,
                _names_another_owner, _nearest_entity, _former, _opening, _opens_on_a_part, _own_hits, _owned_by_another,
                _pattern_hit, _qualifier, _read, _reads_levels, _simplified, _stretch, _continues_subject,
-               attribute, distribute, _name_kind)
+               attribute, distribute, _name_kind, _labelled_by_unknown)
 from .clauses import sentence_at, sentence_starts
 from .periods import TimeIndex
 from .terms import terms_for
@@ -182,6 +182,8 @@ def _refusal(doc: Document, mention: Mention, ctx: _Context, ci: int, rule: Clai
     if carry:
         names_one = any(h.term in lex.entity_of for hits in ctx.hits for h in hits)
         former = _opening(doc.norm, ctx, ci - m_dist, mention, rule) == "前者"
+        if not names_one and _labelled_by_unknown(doc.norm, ctx, mention, lex):
+            return 13, "no subject: the sentence is an item labelled with a name no rule knows, so none carries into it"
         subject = ctx.carry.subject(ctx.seg.start, rule, former=former) \
             if not names_one and _bare_clause(doc.norm, ctx, ci - m_dist, mention, rule) else None
         if subject is None:
