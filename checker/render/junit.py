@@ -39,7 +39,8 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
     failures = 0
     for finding in visible_findings(report, show_consistent):
         message = message_text(finding)
-        for side in alert_sides(report, finding):
+        here = alert_sides(report, finding)
+        for side in here:
             path, line, col = place(side)
             body = f"{path}:{line}:{col}: {finding.severity} {finding.kind}[{finding.rule}] {message}"
             tag = "failure" if finding.kind != "consistent" else "system-out"
@@ -49,7 +50,6 @@ def render(report: Report, out: TextIO, *, show_consistent: bool = False) -> Non
             by_path.setdefault(path, []).append(
                 f'    <testcase name={_attr(f"{finding.rule} {finding.kind}")} classname={_attr(path)} '
                 f'file={_attr(path)} line="{line}">\n      {inner}\n    </testcase>')
-        here = alert_sides(report, finding)
         if finding.repeats and here and finding.kind != "consistent":  # each article repeating the slip fails
             first = place(here[0])
             for loc in finding.repeats:
