@@ -95,11 +95,12 @@ class Interval:
     def overlaps(self, other: "Interval") -> bool:
         """True when some value lies in both (open ends respected: [31.5, 32.5) and
         [32.5, 33.5) do not overlap)."""
-        lo, hi = max(self.lo, other.lo), min(self.hi, other.hi)
+        if self.hi < other.lo or other.hi < self.lo:
+            return False  # apart (the common case in a listing of conflicting claims)
+        lo = self.lo if self.lo >= other.lo else other.lo
+        hi = self.hi if self.hi <= other.hi else other.hi
         if lo < hi:
             return True
-        if lo > hi:
-            return False
         return self.contains(lo) and other.contains(lo)
 
     def gap(self, other: "Interval") -> Decimal:

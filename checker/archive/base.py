@@ -76,8 +76,8 @@ class ArchiveBase(abc.ABC):
         """(time rows, overlap rows) stored for one group (``schema.SUMMARY_TIMES``)."""
         raise NotImplementedError
 
-    def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
-        """Whole class rows (``summary.CLASS_COLUMNS``) of these classes of one group."""
+    def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
+        """(cls, examples, firsts) of these classes of one group (``schema.SUMMARY_LISTINGS``)."""
         raise NotImplementedError
 
     def _rebuild_summaries(self, builder) -> int:
@@ -184,7 +184,7 @@ class ArchiveBase(abc.ABC):
                 continue
             times, overlaps = self._summary_rows(subject, metric)
             out[(subject, metric)] = group_summary(subject, metric, times, overlaps,
-                                                   lambda numbers, s=subject, m=metric: self._class_rows(s, m, numbers))
+                                                   lambda numbers, s=subject, m=metric: self._listing_rows(s, m, numbers))
         return out
 
     def claims_by_ids(self, ids: Iterable[int]) -> dict[int, Claim]:

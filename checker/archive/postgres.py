@@ -31,7 +31,7 @@ from ..model import Claim, Quantity
 from .location import mask_url, scrub
 from .rows import decode_number, span_text
 from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_COLUMNS, CLAIM_SELECT, DOC_COLUMNS, PG_MIGRATIONS,
-                     SCHEMA_VERSION, SUMMARY_INSERT, SUMMARY_SELECT, SUMMARY_SOURCE, SUMMARY_TIMES)
+                     SCHEMA_VERSION, SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_TIMES)
 from .base import ArchiveBase
 
 #: Seconds to wait for the server to answer a connection.
@@ -284,8 +284,8 @@ class PostgresArchive(ArchiveBase):
                 [tuple(r) for r in self._query("SELECT classes, articles FROM summary_overlaps "
                                                "WHERE subject = %s AND metric = %s", [subject, metric])])
 
-    def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
-        sql = SUMMARY_SELECT.replace("?", "%s").replace(" AND cls IN ", " AND cls = ANY(%s)")
+    def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
+        sql = SUMMARY_LISTINGS.replace("?", "%s").replace(" AND cls IN ", " AND cls = ANY(%s)")
         return [tuple(r) for r in self._query(sql, [subject, metric, list(numbers)])]
 
     def _rebuild_summaries(self, builder) -> int:

@@ -227,16 +227,16 @@ UPSERT_DOC = (f'INSERT INTO documents ({", ".join(DOC_COLUMNS)}) VALUES ({", ".j
 SUMMARY_SOURCE = ('SELECT c.id, c.doc_id, c.path, c.start, c.doc_date, c.rule, c.qualifiers, c.negated, c.time, '
                   'c.low, c.high, c.bound, c.unit, c.classifier, c.step, c.vague, c.per FROM claims c '
                   'WHERE c.subject = ? AND c.metric = ?')
-#: What placing a group's classes in time buckets needs (``summary.ClassTime``).
-SUMMARY_TIMES = ("SELECT cls, rule, qualifiers, negated, time, doc_date, per, claims, first_path, first_at "
-                 "FROM summaries WHERE subject = ? AND metric = ?")
-#: Whole class rows of some classes of a group (``summary.CLASS_COLUMNS``); the list of cls follows.
-SUMMARY_SELECT = ("SELECT cls, rule, qualifiers, negated, time, doc_date, low, high, bound, unit, classifier, step, "
-                  "vague, per, claims, articles, newest, examples, firsts, first_path, first_at FROM summaries "
-                  "WHERE subject = ? AND metric = ? AND cls IN ")
+#: Every class of a group without its listings (``summary.CLASS_COLUMNS`` but examples and
+#: firsts, then first_path, first_at): what placing classes in time buckets and counting them needs.
+SUMMARY_TIMES = ("SELECT cls, rule, qualifiers, negated, time, doc_date, low, high, bound, unit, classifier, step, "
+                 "vague, per, claims, articles, newest, first_path, first_at FROM summaries "
+                 "WHERE subject = ? AND metric = ?")
+#: The listings (examples, firsts) of some classes of a group; the list of cls follows.
+SUMMARY_LISTINGS = "SELECT cls, examples, firsts FROM summaries WHERE subject = ? AND metric = ? AND cls IN "
 SUMMARY_INSERT = ("INSERT INTO summaries (subject, metric, cls, rule, qualifiers, negated, time, doc_date, low, high, "
                   "bound, unit, classifier, step, vague, per, claims, articles, newest, examples, firsts, first_path, "
                   "first_at) VALUES (" + ", ".join(["?"] * 23) + ")")
 
 __all__ = ["APPLICATION", "CLAIM_COLUMNS", "CLAIM_SELECT", "DOC_COLUMNS", "INSERT_CLAIM", "MIGRATIONS", "PG_MIGRATIONS",
-           "SCHEMA_VERSION", "SUMMARY_INSERT", "SUMMARY_SELECT", "SUMMARY_SOURCE", "SUMMARY_TIMES", "UPSERT_DOC"]
+           "SCHEMA_VERSION", "SUMMARY_INSERT", "SUMMARY_LISTINGS", "SUMMARY_SOURCE", "SUMMARY_TIMES", "UPSERT_DOC"]

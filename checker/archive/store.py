@@ -27,7 +27,7 @@ from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
 from .location import is_database_url
 from .base import ArchiveBase
 from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
-                     SUMMARY_INSERT, SUMMARY_SELECT, SUMMARY_SOURCE, SUMMARY_TIMES, UPSERT_DOC)
+                     SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_TIMES, UPSERT_DOC)
 
 #: Marks the groups of a document's claims stale (before they are deleted, after they are written).
 _MARK_DOC = ("INSERT OR IGNORE INTO summary_stale (subject, metric) "
@@ -283,8 +283,8 @@ class SqliteArchive(Archive):
                 self._query("SELECT classes, articles FROM summary_overlaps WHERE subject = ? AND metric = ?",
                             [subject, metric]))
 
-    def _class_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
-        return self._query(SUMMARY_SELECT + f"({', '.join('?' * len(numbers))})", [subject, metric, *numbers])
+    def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
+        return self._query(SUMMARY_LISTINGS + f"({', '.join('?' * len(numbers))})", [subject, metric, *numbers])
 
     def _rebuild_summaries(self, builder) -> int:
         done = []

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..model import Quantity
 from .rows import decode_date, decode_number, decode_qualifiers
@@ -52,29 +51,51 @@ CLASS_COLUMNS = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "lo
 
 class ClaimClass:
     """Claims of one group that compare cannot tell apart, counted (see the module docstring).
-    ``examples`` and ``firsts`` are decoded when first asked for (most classes a draft counts
-    are never shown)."""
+    Read with every class of its group (``schema.SUMMARY_TIMES``); its quantity is decoded when
+    first asked for, and its listings (``examples``, ``firsts``) are read when first asked for
+    (``GroupSummary.classes`` reads them for many classes at once): most classes a draft counts
+    are never shown."""
 
-    __slots__ = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "quantity", "claims", "articles",
-                 "newest", "first_path", "first_start", "_examples", "_firsts")
+    __slots__ = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "per", "claims", "articles",
+                 "newest", "first_path", "first_start", "_numbers", "_quantity", "group", "_examples", "_firsts")
 
     def __init__(self, cls: int, rule: str, qualifiers: tuple, negated: bool, time: str | None,
-                 doc_date: _dt.date | None, quantity: Quantity, claims: int, articles: int,
-                 newest: _dt.date | None, first_path: str, first_start: int, examples: str, firsts: str):
+                 doc_date: _dt.date | None, numbers: tuple, per: str | None, claims: int, articles: int,
+                 newest: _dt.date | None, first_path: str, first_start: int, group: "GroupSummary | None" = None):
         self.cls, self.rule, self.qualifiers, self.negated, self.time = cls, rule, qualifiers, negated, time
         self.doc_date = doc_date  #: the article date, for a claim without a time; else None
-        self.quantity, self.claims, self.articles, self.newest = quantity, claims, articles, newest
+        self.per, self.claims, self.articles, self.newest = per, claims, articles, newest
         self.first_path, self.first_start = first_path, first_start  #: where its first claim stands
-        self._examples, self._firsts = examples, firsts
+        self._numbers = numbers  #: (low, high, bound, unit, classifier, step, vague) as stored
+        self._quantity: Quantity | None = None
+        self.group = group  #: the GroupSummary it was read with (its listings are read there)
+        self._examples: str | tuple | None = None
+        self._firsts: str | list | None = None
+
+    @property
+    def quantity(self) -> Quantity:
+        q = self._quantity
+        if q is None:
+            low, high, bound, unit, classifier, step, vague = self._numbers
+            q = self._quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
+                                          classifier=classifier, step=decode_number(step), vague=bool(vague),
+                                          per=self.per)
+        return q
+
+    def _listed(self) -> None:
+        if self._firsts is None:
+            self.group.read_listings([self])
 
     @property
     def examples(self) -> tuple[tuple[int, _dt.date | None, str, int], ...]:
         """(id, date, path, start) of the newest articles' last claim of the class, newest first."""
+        self._listed()
         if isinstance(self._examples, str):
             self._examples = tuple((i, decode_date(d), p, s) for i, d, p, s in json.loads(self._examples))
         return self._examples
 
     def _placed(self) -> list:
+        self._listed()
         if isinstance(self._firsts, str):
             self._firsts = json.loads(self._firsts)
         return self._firsts
@@ -111,54 +132,54 @@ class ClaimClass:
         return f"ClaimClass{self._fields()!r}"
 
 
-@dataclass(frozen=True, slots=True)
-class ClassTime:
-    """What placing a class in compare's time buckets needs: a row of ``schema.SUMMARY_TIMES``."""
-
-    cls: int
-    rule: str
-    qualifiers: tuple[tuple[str, str], ...]
-    negated: bool
-    time: str | None
-    doc_date: _dt.date | None
-    per: str | None
-    claims: int
-    first_path: str
-    first_start: int
-
-    def qualifier(self, name: str) -> str | None:
-        for key, value in self.qualifiers:
-            if key == name:
-                return value
-        return None
-
-
 class GroupSummary:
-    """The classes of one (subject, metric) group: ``times`` for all of them (cheap rows), and
-    whole classes (``classes``) read on demand for the few a draft needs, within the snapshot
-    the summary was read in.  ``overlaps``: (class numbers, how many articles state exactly
-    those) for the articles that state two or more classes of one key."""
+    """The classes of one (subject, metric) group: ``times``, every class in class-number order
+    (what placing them in time buckets and counting them needs), with their listings read on
+    demand (``classes``) for the few a draft shows, within the snapshot the summary was read
+    in.  ``overlaps``: (class numbers, how many articles state exactly those) for the articles
+    that state two or more classes of one key."""
 
-    __slots__ = ("subject", "metric", "times", "overlaps", "_load", "_full")
+    __slots__ = ("subject", "metric", "times", "overlaps", "_load", "_by_number")
 
-    def __init__(self, subject: str, metric: str, times: Sequence[ClassTime],
+    def __init__(self, subject: str, metric: str, times: Sequence[ClaimClass],
                  overlaps: Sequence[tuple[frozenset[int], int]],
                  load: Callable[[Sequence[int]], list[tuple]]):
         self.subject, self.metric = subject, metric
-        self.times = tuple(times)
+        self.times = tuple(sorted(times, key=lambda k: k.cls))
+        for k in self.times:
+            k.group = self
         self.overlaps = tuple(overlaps)
         self._load = load
-        self._full: dict[int, ClaimClass] = {}
+        self._by_number = {k.cls: k for k in self.times}
 
     def classes(self, numbers: Iterable[int]) -> list[ClaimClass]:
-        """The whole classes with these numbers (read once, then kept)."""
-        wanted = sorted(set(numbers))
-        missing = [n for n in wanted if n not in self._full]
-        for k in range(0, len(missing), 500):
-            for row in self._load(missing[k:k + 500]):
-                c = class_from_row(row)
-                self._full[c.cls] = c
-        return [self._full[n] for n in wanted if n in self._full]
+        """The classes with these numbers, in number order, their listings read (500 a query)."""
+        chosen = [self._by_number[n] for n in sorted(set(numbers)) if n in self._by_number]
+        self.read_listings([k for k in chosen if k._firsts is None])
+        return chosen
+
+    def read_listings(self, classes: Sequence[ClaimClass]) -> None:
+        """Read the examples and firsts of these classes (the stored JSON, decoded when asked for)."""
+        numbers = [k.cls for k in classes]
+        for k in range(0, len(numbers), 500):
+            for cls, examples, firsts in self._load(numbers[k:k + 500]):
+                c = self._by_number[cls]
+                c._examples, c._firsts = examples, firsts
+
+    @staticmethod
+    def listed_in_order(classes: Sequence[ClaimClass], ahead: int = 64) -> Iterator[ClaimClass]:
+        """The classes in their given order, each with its listings: read ``ahead`` classes a
+        query, so a walk that stops after a few classes reads a few and a long one reads in
+        batches (classes of any group: each is read from its own)."""
+        for n, k in enumerate(classes):
+            if k._firsts is None:
+                pending: dict[int, tuple[GroupSummary, list[ClaimClass]]] = {}
+                for c in classes[n:n + ahead]:
+                    if c._firsts is None:
+                        pending.setdefault(id(c.group), (c.group, []))[1].append(c)
+                for group, chosen in pending.values():
+                    group.read_listings(chosen)
+            yield k
 
     def articles_over(self, classes: Iterable[ClaimClass]) -> int:
         """Distinct articles stating any of ``classes`` (exact: overlapping articles counted once)."""
@@ -212,25 +233,18 @@ def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]
     return out, overlaps
 
 
-def class_from_row(row: Sequence) -> ClaimClass:
-    """A stored class row (``CLASS_COLUMNS`` + first_path, first_at) back as a ClaimClass."""
-    (cls, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
-     claims, articles, newest, examples, firsts, first_path, first_at) = row
-    quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
-                        classifier=classifier, step=decode_number(step), vague=bool(vague), per=per)
-    return ClaimClass(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of), quantity,
-                      claims, articles, decode_date(newest), first_path, first_at, examples, firsts)
-
-
 def group_summary(subject: str, metric: str, time_rows: Sequence[Sequence], overlap_rows: Sequence[Sequence],
                   load: Callable[[Sequence[int]], list[tuple]]) -> GroupSummary:
-    """The stored rows of one group back as a GroupSummary (``load``: cls numbers -> class rows)."""
-    times = [ClassTime(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of), per, claims,
-                       first_path, first_at)
-             for cls, rule, quals, negated, time_, as_of, per, claims, first_path, first_at in time_rows]
+    """The stored rows of one group back as a GroupSummary (``time_rows``: ``schema.SUMMARY_TIMES``;
+    ``load``: cls numbers -> (cls, examples, firsts) rows)."""
+    times = [ClaimClass(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of),
+                        (low, high, bound, unit, classifier, step, vague), per, claims, articles, decode_date(newest),
+                        first_path, first_at)
+             for (cls, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
+                  claims, articles, newest, first_path, first_at) in time_rows]
     return GroupSummary(subject, metric, times, tuple((frozenset(json.loads(shared)), n) for shared, n in overlap_rows),
                         load)
 
 
-__all__ = ["CLASS_COLUMNS", "ClaimClass", "ClassTime", "class_from_row", "EXAMPLES", "FIRSTS", "GroupSummary", "SOURCE_COLUMNS", "build",
+__all__ = ["CLASS_COLUMNS", "ClaimClass", "EXAMPLES", "FIRSTS", "GroupSummary", "SOURCE_COLUMNS", "build",
            "group_summary"]

@@ -382,15 +382,18 @@ def _split_ranges(cluster: list[tuple[Interval, Claim]]) -> list[list[tuple[Inte
 
 def _conflict_pairs(listed: Sequence[Claim], side: dict[int, int], spans: dict[int, Interval]) -> tuple:
     """Index pairs of listed claims on different sides that cannot both hold: their intervals
-    are disjoint, or both are stated ranges whose ends disagree."""
+    are disjoint, or both are stated ranges whose ends disagree.  What each claim brings to a
+    pair is looked up once, not once per pair (a listing of 150 claims makes 11,000 pairs)."""
+    sides = [side[id(c)] for c in listed]
+    ivs = [spans[id(c)] for c in listed]
+    ranged = [_stated_range(c) for c in listed]
     pairs = []
-    for i in range(len(listed)):
+    for i, a in enumerate(listed):
+        side_a, iv_a, ranged_a = sides[i], ivs[i], ranged[i]
         for j in range(i + 1, len(listed)):
-            a, b = listed[i], listed[j]
-            if side[id(a)] == side[id(b)]:
+            if sides[j] == side_a:
                 continue
-            if not spans[id(a)].overlaps(spans[id(b)]) or (_stated_range(a) and _stated_range(b)
-                                                           and not _ends_agree(a, b)):
+            if not iv_a.overlaps(ivs[j]) or (ranged_a and ranged[j] and not _ends_agree(a, listed[j])):
                 pairs.append((i, j))
     return tuple(pairs)
 
@@ -420,8 +423,8 @@ def _check_group(members: list[Claim], rule: ClaimRule | None, show_consistent: 
                    f"with {_values(major)}, stated by {_who(major)}: {how}")
         # a claim of unknown time against one of known time: the times may differ, so not an error
         # two claims of one known time, or two of no known time at all (an undated corpus)
-        hard = [p for p in conflicts
-                if _time_certainty(listed[p[0]]) == _time_certainty(listed[p[1]]) != "partial"]
+        certainty = [_time_certainty(c) for c in listed]
+        hard = [p for p in conflicts if certainty[p[0]] == certainty[p[1]] != "partial"]
         if conflicts and not hard:
             unknown = [c for c in listed if _time_certainty(c) != "dated"]
             return Finding(kind="divergence", severity="warning", rule=first.rule, subject=subject, metric=metric,

@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..amounts import value_text
 from ..attribute.periods import period_span
-from ..interval import interval
+from ..interval import Interval, interval
 from .compare import AS_OF_WINDOW, CONDITIONAL, REPORT_LAG, claim_interval
 from ..model import Claim, Finding
 from ..rules import ClaimRule, RuleSet
@@ -77,7 +77,7 @@ def draft_centred(findings: Iterable[Finding], claims: Sequence[Claim], drafts: 
                 pool = plan.key_classes(mine[0])
                 pool = [k for k in pool if k.negated == mine[0].negated] or pool
                 if f.kind == "contradiction":
-                    pool = [k for k in pool if not any(s.overlaps(interval_of_class(k, rule)) for s in spans)]
+                    pool = [k for k in pool if not any(s.overlaps(plan.interval(k)) for s in spans)]
                 if pool:
                     counted = pool
             if counted is not None:
@@ -128,7 +128,7 @@ def _class_values(classes: Sequence) -> str:
     of their first claims, and only as far as the first ``VALUES_FROM`` claims reach."""
     ordered = sorted(classes, key=_first_read)
     placed: list = []
-    for k in ordered:
+    for k in (ordered[0].group.listed_in_order(ordered) if ordered else ()):
         if len(placed) >= VALUES_FROM and (k.first_path, k.first_start) > placed[VALUES_FROM - 1][0]:
             break
         placed.extend((at, k.cls, k) for at in k.firsts_at)
@@ -198,14 +198,16 @@ def time_buckets(members: Sequence[tuple[object, int]], rule: ClaimRule | None) 
         else:
             unknown.append(m)
     spans = {code: period_span(code) for code in periods}
+    # an article date goes to the narrowest period it falls in (or is retold after), the latest
+    # of equally narrow ones: periods tried in that order, the first that fits wins
+    tried = [(code, span[0], span[1] + REPORT_LAG) for code, span in
+             sorted(((c, s) for c, s in spans.items() if s), key=lambda cs: (cs[1][1] - cs[1][0], -cs[1][1].toordinal()))]
     leftover = []
     best_for: dict[_dt.date, str | None] = {}  # many classes share an article date
     for m in as_of:
         date = m[0].doc_date
         if date not in best_for:
-            fits = [code for code, span in spans.items() if span and span[0] <= date <= span[1] + REPORT_LAG]
-            best_for[date] = min(fits, key=lambda k: (spans[k][1] - spans[k][0], -spans[k][1].toordinal())) \
-                if fits else None
+            best_for[date] = next((code for code, start, end in tried if start <= date <= end), None)
         best = best_for[date]
         if best is not None:
             periods[best].append(m)
@@ -273,6 +275,16 @@ class SummaryPlan:
         self._denied = denied
         self.parts: list[_Part] = []
         self.rest: list[Claim] = []  #: draft claims compared with the claims read claim by claim
+        self._intervals: dict[int, object] = {}
+        self._kept: list = []
+
+    def interval(self, k) -> "Interval":
+        """``interval_of_class`` of a class under its rule, computed once per class."""
+        iv = self._intervals.get(id(k))
+        if iv is None:
+            iv = self._intervals[id(k)] = interval_of_class(k, self.rules.get(k.rule))
+            self._kept.append(k)  # ids stay those of these classes while the plan lives
+        return iv
 
     def answered(self, subject: str, metric: str, rule_id: str) -> bool:
         """True when the summaries answer for this group and rule (else it is read claim by claim)."""
@@ -354,8 +366,7 @@ class SummaryPlan:
         summary = self.summaries.get((claim.subject, claim.metric))
         if summary is None:
             return []
-        return summary.classes(k.cls for k in summary.times
-                               if k.rule == claim.rule and k.qualifiers == claim.qualifiers)
+        return [k for k in summary.times if k.rule == claim.rule and k.qualifiers == claim.qualifiers]
 
     def articles(self, claim: Claim, classes: Iterable) -> int:
         return self.summaries[(claim.subject, claim.metric)].articles_over(classes)
@@ -368,7 +379,8 @@ class SummaryPlan:
             return (item[1] is None, -(item[1] or _dt.date.min).toordinal(), item[2], item[3])
 
         best: dict[str, tuple] = {}
-        for k in sorted(classes, key=lambda k: (k.newest is None, -(k.newest or _dt.date.min).toordinal())):
+        newest = sorted(classes, key=lambda k: (k.newest is None, -(k.newest or _dt.date.min).toordinal()))
+        for k in (newest[0].group.listed_in_order(newest) if newest else ()):
             if len(best) >= limit and k.newest is not None:
                 last = sorted(best.values(), key=order)[limit - 1]
                 # every claim of this class (and of the classes after it) is older than the chosen
