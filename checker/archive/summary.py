@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from functools import lru_cache
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ..model import Quantity
@@ -49,6 +50,14 @@ CLASS_COLUMNS = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "lo
 #: What ``build`` writes: the class columns, then where the first claim stands (first_path, first_at).
 
 
+@lru_cache(maxsize=65536)
+def _quantity(numbers: tuple, per: str | None) -> Quantity:
+    """A stored quantity back (one object for the many classes that state one value at other times)."""
+    low, high, bound, unit, classifier, step, vague = numbers
+    return Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit, classifier=classifier,
+                    step=decode_number(step), vague=bool(vague), per=per)
+
+
 class ClaimClass:
     """Claims of one group that compare cannot tell apart, counted (see the module docstring).
     Read with every class of its group (``schema.SUMMARY_TIMES``); its quantity is decoded when
@@ -57,7 +66,7 @@ class ClaimClass:
     are never shown."""
 
     __slots__ = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "per", "claims", "articles",
-                 "newest", "first_path", "first_start", "_numbers", "_quantity", "group", "_examples", "_firsts")
+                 "newest", "first_path", "first_start", "numbers", "_quantity", "group", "_examples", "_firsts")
 
     def __init__(self, cls: int, rule: str, qualifiers: tuple, negated: bool, time: str | None,
                  doc_date: _dt.date | None, numbers: tuple, per: str | None, claims: int, articles: int,
@@ -66,7 +75,7 @@ class ClaimClass:
         self.doc_date = doc_date  #: the article date, for a claim without a time; else None
         self.per, self.claims, self.articles, self.newest = per, claims, articles, newest
         self.first_path, self.first_start = first_path, first_start  #: where its first claim stands
-        self._numbers = numbers  #: (low, high, bound, unit, classifier, step, vague) as stored
+        self.numbers = numbers  #: (low, high, bound, unit, classifier, step, vague) as stored
         self._quantity: Quantity | None = None
         self.group = group  #: the GroupSummary it was read with (its listings are read there)
         self._examples: str | tuple | None = None
@@ -76,10 +85,7 @@ class ClaimClass:
     def quantity(self) -> Quantity:
         q = self._quantity
         if q is None:
-            low, high, bound, unit, classifier, step, vague = self._numbers
-            q = self._quantity = Quantity(low=decode_number(low), high=decode_number(high), bound=bound, unit=unit,
-                                          classifier=classifier, step=decode_number(step), vague=bool(vague),
-                                          per=self.per)
+            q = self._quantity = _quantity(self.numbers, self.per)
         return q
 
     def _listed(self) -> None:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -127,16 +128,33 @@ def _shown(claims: Sequence[Claim]) -> list[Claim]:
 # --- grouping -------------------------------------------------------------------------
 
 
-def _split(claim: Claim, rule: ClaimRule | None) -> tuple[tuple, tuple]:
-    """(family key, group key) of a claim.  The period is never part of either: time is
-    compared by ``_time_buckets``."""
-    separate = set(rule.separate) if rule is not None else {"period", "currency"}
-    fam = tuple((k, v) for k, v in claim.qualifiers if k in separate and k != "period")
-    per = claim.mention.quantity.per
+#: What keeps claims apart without a rule: the period (compared by time) and the currency.
+_SEPARATE_WITHOUT_RULE = ("period", "currency")
+
+
+@lru_cache(maxsize=16384)
+def split_qualifiers(qualifiers: tuple, per: str | None, separate: tuple[str, ...]) -> tuple[tuple, tuple]:
+    """(the family's qualifiers, the group's qualifiers) of a claim's qualifiers under its
+    rule's ``separate`` list.  The period is in neither: time is compared by ``_time_buckets``.
+    Cached: an archive's claims share few qualifier sets."""
+    fam = tuple((k, v) for k, v in qualifiers if k in separate and k != "period")
     if per:  # a rate per token is no price: the denominator keeps them apart
         fam += (("per", per),)
-    grp = tuple((k, v) for k, v in claim.qualifiers if k not in separate and k != "period")
-    return (claim.rule, claim.subject, claim.metric, fam), grp
+    grp = tuple((k, v) for k, v in qualifiers if k not in separate and k != "period")
+    return fam, grp
+
+
+def family_and_group(rule_id: str, subject: str, metric: str, qualifiers: tuple, per: str | None,
+                     rule: ClaimRule | None) -> tuple[tuple, tuple]:
+    """(family key, group key) of a claim, or of a class of archive claims, by its parts."""
+    fam, grp = split_qualifiers(qualifiers, per, rule.separate if rule is not None else _SEPARATE_WITHOUT_RULE)
+    return (rule_id, subject, metric, fam), grp
+
+
+def _split(claim: Claim, rule: ClaimRule | None) -> tuple[tuple, tuple]:
+    """(family key, group key) of a claim."""
+    return family_and_group(claim.rule, claim.subject, claim.metric, claim.qualifiers, claim.mention.quantity.per,
+                            rule)
 
 
 def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[str, list[Claim]]]:
@@ -386,14 +404,18 @@ def _conflict_pairs(listed: Sequence[Claim], side: dict[int, int], spans: dict[i
     pair is looked up once, not once per pair (a listing of 150 claims makes 11,000 pairs)."""
     sides = [side[id(c)] for c in listed]
     ivs = [spans[id(c)] for c in listed]
+    los, his = [iv.lo for iv in ivs], [iv.hi for iv in ivs]
     ranged = [_stated_range(c) for c in listed]
     pairs = []
     for i, a in enumerate(listed):
-        side_a, iv_a, ranged_a = sides[i], ivs[i], ranged[i]
+        side_a, iv_a, ranged_a, lo_a, hi_a = sides[i], ivs[i], ranged[i], los[i], his[i]
         for j in range(i + 1, len(listed)):
             if sides[j] == side_a:
                 continue
-            if not iv_a.overlaps(ivs[j]) or (ranged_a and ranged[j] and not _ends_agree(a, listed[j])):
+            if hi_a < los[j] or his[j] < lo_a:
+                pairs.append((i, j))  # apart: Interval.overlaps says so too, without the call
+            elif ((hi_a == los[j] or his[j] == lo_a) and not iv_a.overlaps(ivs[j])) or \
+                    (ranged_a and ranged[j] and not _ends_agree(a, listed[j])):
                 pairs.append((i, j))
     return tuple(pairs)
 
@@ -566,4 +588,4 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
 
 
 __all__ = ["AS_OF_WINDOW", "MAX_PER_CLUSTER", "REPORT_LAG", "claim_interval", "clusters", "compare",
-           "interval_shown"]
+           "family_and_group", "interval_shown", "split_qualifiers"]

@@ -31,6 +31,7 @@ from ..amounts import value_text
 from ..attribute.periods import period_span
 from ..interval import Interval, interval
 from .compare import AS_OF_WINDOW, CONDITIONAL, REPORT_LAG, claim_interval
+from .compare import family_and_group as _family
 from ..model import Claim, Finding
 from ..rules import ClaimRule, RuleSet
 
@@ -160,17 +161,6 @@ def _newest_first(c: Claim) -> tuple:
 # --- answering from the archive's summaries ---------------------------------------------------
 
 
-def _family(rule_id: str, subject: str, metric: str, qualifiers: tuple, per: str | None,
-            rule: ClaimRule | None) -> tuple[tuple, tuple]:
-    """(family key, group key) as ``compare._split`` makes them."""
-    separate = set(rule.separate) if rule is not None else {"period", "currency"}
-    fam = tuple((k, v) for k, v in qualifiers if k in separate and k != "period")
-    if per:
-        fam += (("per", per),)
-    grp = tuple((k, v) for k, v in qualifiers if k not in separate and k != "period")
-    return (rule_id, subject, metric, fam), grp
-
-
 def _time_of(item) -> str | None:
     return item.time or item.qualifier("period")
 
@@ -275,15 +265,15 @@ class SummaryPlan:
         self._denied = denied
         self.parts: list[_Part] = []
         self.rest: list[Claim] = []  #: draft claims compared with the claims read claim by claim
-        self._intervals: dict[int, object] = {}
-        self._kept: list = []
+        self._intervals: dict[tuple, Interval] = {}
 
     def interval(self, k) -> "Interval":
-        """``interval_of_class`` of a class under its rule, computed once per class."""
-        iv = self._intervals.get(id(k))
+        """``interval_of_class`` of a class under its rule, computed once per value and rule
+        (a group states few values, each at many times)."""
+        key = (k.rule, k.quantity)
+        iv = self._intervals.get(key)
         if iv is None:
-            iv = self._intervals[id(k)] = interval_of_class(k, self.rules.get(k.rule))
-            self._kept.append(k)  # ids stay those of these classes while the plan lives
+            iv = self._intervals[key] = interval_of_class(k, self.rules.get(k.rule))
         return iv
 
     def answered(self, subject: str, metric: str, rule_id: str) -> bool:
