@@ -7,6 +7,8 @@ from __future__ import annotations
 import random
 import re
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,14 +130,14 @@ def test_an_index_from_before_the_summaries_is_migrated_and_read_claim_by_claim_
     old = tmp_path / "old.sqlite"
     old.write_bytes((retold / "i.sqlite").read_bytes())
     con = sqlite3.connect(old)
-    for table in ("summaries", "summary_overlaps", "summary_stale"):
+    for table in ("summaries", "summary_overlaps", "summary_stale", "summary_groups"):
         con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM meta WHERE key = 'migration.6'")
+    con.execute("DELETE FROM meta WHERE key IN ('migration.6', 'migration.7')")
     con.execute("PRAGMA user_version = 5")
     con.commit()
     con.close()
     with Archive.open(old) as archive:
-        assert archive.migrations_applied()[-1] == "claim-summaries"
+        assert "claim-summaries" in archive.migrations_applied()
         groups = set(archive.group_sizes())
         assert archive._stale_groups() == groups  # every group is read claim by claim for now
         assert set(archive.summaries_for(groups).values()) == {None}
@@ -146,6 +148,45 @@ def test_an_index_from_before_the_summaries_is_migrated_and_read_claim_by_claim_
         index_paths(archive, [str(retold / "corpus")], resolve_rules(), jobs=1)  # nothing changed: rebuilds
         assert not archive._stale_groups()
         assert None not in archive.summaries_for(groups).values()
+
+
+def test_an_index_with_unpacked_summaries_is_packed_by_the_next_index_and_answers_the_same(retold, tmp_path):
+    draft = str(retold / "draft.txt")
+    old = tmp_path / "unpacked.sqlite"
+    old.write_bytes((retold / "i.sqlite").read_bytes())
+    con = sqlite3.connect(old)
+    con.execute("DROP TABLE summary_groups")
+    con.execute("DELETE FROM meta WHERE key = 'migration.7'")
+    con.execute("PRAGMA user_version = 6")
+    con.commit()
+    con.close()
+    with Archive.open(old) as archive:
+        assert archive.migrations_applied()[-1] == "summary-groups"
+        groups = set(archive.group_sizes())
+        assert archive._stale_groups() == groups
+    migrated = check([draft], against=[str(old)], show_consistent=True)
+    with Archive.open(old) as archive:
+        index_paths(archive, [str(retold / "corpus")], resolve_rules(), jobs=1)
+        packed = archive._conn.execute("SELECT count(*) FROM summary_groups").fetchone()[0]
+        assert packed == len(groups)
+    repacked = check([draft], against=[str(old)], show_consistent=True)
+    fresh = check([draft], against=[str(retold / "i.sqlite")], show_consistent=True)
+    assert _signature(migrated) == _signature(repacked) == _signature(fresh)
+
+
+def test_a_damaged_packed_summary_is_a_corrupt_index_error_not_a_traceback(retold, tmp_path, monkeypatch):
+    monkeypatch.chdir(retold)
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes((retold / "i.sqlite").read_bytes())
+    con = sqlite3.connect(bad)
+    con.execute("UPDATE summary_groups SET classes = '[[1, 2]]'")
+    con.commit()
+    con.close()
+    done = subprocess.run([sys.executable, "-m", "checker", "check", "draft.txt", "--against", str(bad)],
+                          capture_output=True, text=True, cwd=retold)
+    assert done.returncode == 2
+    assert "E503" in done.stderr and "Traceback" not in done.stderr
+    assert "factcheck index" in done.stderr  # what to do
 
 
 def test_the_weighted_time_buckets_are_compares_time_buckets(retold):

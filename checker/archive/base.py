@@ -11,10 +11,11 @@ import abc
 import datetime as _dt
 from typing import Iterable, Sequence
 
+from ..errors import ArchiveError
 from ..model import Claim
 from .rows import claim_from_row, claim_row, encode_qualifiers, outside
 from .schema import SCHEMA_VERSION
-from .summary import GroupSummary, build, group_summary
+from .summary import GroupSummary, build, group_summary, unpack
 
 
 class ArchiveBase(abc.ABC):
@@ -72,8 +73,8 @@ class ArchiveBase(abc.ABC):
         """The groups in which the documents ``files`` (absolute paths) have claims."""
         raise NotImplementedError
 
-    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
-        """(time rows, overlap rows) stored for one group (``schema.SUMMARY_TIMES``)."""
+    def _summary_rows(self, subject: str, metric: str) -> tuple[str | None, list[tuple]]:
+        """(packed row or None, overlap rows) stored for one group (``schema.SUMMARY_PACKED``)."""
         raise NotImplementedError
 
     def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
@@ -182,8 +183,14 @@ class ArchiveBase(abc.ABC):
             if (subject, metric) in unusable:
                 out[(subject, metric)] = None
                 continue
-            times, overlaps = self._summary_rows(subject, metric)
-            out[(subject, metric)] = group_summary(subject, metric, times, overlaps,
+            packed, overlaps = self._summary_rows(subject, metric)
+            try:
+                rows = unpack(packed)
+            except ValueError as exc:
+                raise ArchiveError(f"index is corrupt or not a factcheck index (the summary of {subject} "
+                                   f"{metric}: {exc})", path=self.path, code="E503",
+                                   hint="delete it and run 'factcheck index' again to rebuild it") from None
+            out[(subject, metric)] = group_summary(subject, metric, rows, overlaps,
                                                    lambda numbers, s=subject, m=metric: self._listing_rows(s, m, numbers))
         return out
 

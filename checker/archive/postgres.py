@@ -30,8 +30,9 @@ from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
 from ..model import Claim, Quantity
 from .location import mask_url, scrub
 from .rows import decode_number, span_text
+from .summary import pack
 from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_COLUMNS, CLAIM_SELECT, DOC_COLUMNS, PG_MIGRATIONS,
-                     SCHEMA_VERSION, SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_TIMES)
+                     SCHEMA_VERSION, SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_OVERLAPS, SUMMARY_PACKED)
 from .base import ArchiveBase
 
 #: Seconds to wait for the server to answer a connection.
@@ -279,10 +280,10 @@ class PostgresArchive(ArchiveBase):
             "SELECT DISTINCT c.subject, c.metric FROM claims c JOIN documents d ON d.id = c.doc_id "
             "WHERE d.file = ANY(%s)", [list(files)])}
 
-    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
-        return ([tuple(r) for r in self._query(SUMMARY_TIMES.replace("?", "%s"), [subject, metric])],
-                [tuple(r) for r in self._query("SELECT classes, articles FROM summary_overlaps "
-                                               "WHERE subject = %s AND metric = %s", [subject, metric])])
+    def _summary_rows(self, subject: str, metric: str) -> tuple[str | None, list[tuple]]:
+        packed = self._query(SUMMARY_PACKED.replace("?", "%s"), [subject, metric])
+        return (packed[0][0] if packed else None,
+                [tuple(r) for r in self._query(SUMMARY_OVERLAPS.replace("?", "%s"), [subject, metric])])
 
     def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
         sql = SUMMARY_LISTINGS.replace("?", "%s").replace(" AND cls IN ", " AND cls = ANY(%s)")
@@ -299,8 +300,11 @@ class PostgresArchive(ArchiveBase):
                     SUMMARY_SOURCE.replace("?", "%s"), (subject, metric)).fetchall()])
                 cur.execute("DELETE FROM summaries WHERE subject = %s AND metric = %s", (subject, metric))
                 cur.execute("DELETE FROM summary_overlaps WHERE subject = %s AND metric = %s", (subject, metric))
+                cur.execute("DELETE FROM summary_groups WHERE subject = %s AND metric = %s", (subject, metric))
                 if classes:
                     cur.executemany(SUMMARY_INSERT.replace("?", "%s"), [(subject, metric, *row) for row in classes])
+                    cur.execute("INSERT INTO summary_groups (subject, metric, classes) VALUES (%s, %s, %s)",
+                                (subject, metric, pack(classes)))
                 if overlaps:
                     cur.executemany("INSERT INTO summary_overlaps (subject, metric, classes, articles) "
                                     "VALUES (%s, %s, %s, %s)", [(subject, metric, *row) for row in overlaps])

@@ -133,6 +133,19 @@ MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
            )""",
         "INSERT INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims",
     )),
+    # Each group's classes without their listings packed in one row (``summary.pack``): a draft
+    # reads a group in one query and one JSON decode, however many classes it has.  Every
+    # group starts stale, so the next ``factcheck index`` packs it; until then it is read
+    # claim by claim.
+    ("summary-groups", (
+        """CREATE TABLE summary_groups (
+               subject TEXT NOT NULL,
+               metric  TEXT NOT NULL,
+               classes TEXT NOT NULL,
+               PRIMARY KEY (subject, metric)
+           )""",
+        "INSERT OR IGNORE INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims",
+    )),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -208,6 +221,11 @@ PG_MIGRATIONS: list[tuple[str, tuple[str, ...]]] = [
     )),
     # the same tables as SQLite's (the statements are portable)
     ("claim-summaries", MIGRATIONS[5][1]),
+    ("summary-groups", (
+        MIGRATIONS[6][1][0],
+        "INSERT INTO summary_stale (subject, metric) SELECT DISTINCT subject, metric FROM claims "
+        "ON CONFLICT DO NOTHING",
+    )),
 ]
 
 DOC_COLUMNS = ("file", "path", "size", "mtime_ns", "hash", "date", "rules_version", "mentions", "problem",
@@ -227,16 +245,14 @@ UPSERT_DOC = (f'INSERT INTO documents ({", ".join(DOC_COLUMNS)}) VALUES ({", ".j
 SUMMARY_SOURCE = ('SELECT c.id, c.doc_id, c.path, c.start, c.doc_date, c.rule, c.qualifiers, c.negated, c.time, '
                   'c.low, c.high, c.bound, c.unit, c.classifier, c.step, c.vague, c.per FROM claims c '
                   'WHERE c.subject = ? AND c.metric = ?')
-#: Every class of a group without its listings (``summary.CLASS_COLUMNS`` but examples and
-#: firsts, then first_path, first_at): what placing classes in time buckets and counting them needs.
-SUMMARY_TIMES = ("SELECT cls, rule, qualifiers, negated, time, doc_date, low, high, bound, unit, classifier, step, "
-                 "vague, per, claims, articles, newest, first_path, first_at FROM summaries "
-                 "WHERE subject = ? AND metric = ?")
 #: The listings (examples, firsts) of some classes of a group; the list of cls follows.
 SUMMARY_LISTINGS = "SELECT cls, examples, firsts FROM summaries WHERE subject = ? AND metric = ? AND cls IN "
+#: A group's packed classes (``summary.pack``) and its overlap rows.
+SUMMARY_PACKED = "SELECT classes FROM summary_groups WHERE subject = ? AND metric = ?"
+SUMMARY_OVERLAPS = "SELECT classes, articles FROM summary_overlaps WHERE subject = ? AND metric = ?"
 SUMMARY_INSERT = ("INSERT INTO summaries (subject, metric, cls, rule, qualifiers, negated, time, doc_date, low, high, "
                   "bound, unit, classifier, step, vague, per, claims, articles, newest, examples, firsts, first_path, "
                   "first_at) VALUES (" + ", ".join(["?"] * 23) + ")")
 
 __all__ = ["APPLICATION", "CLAIM_COLUMNS", "CLAIM_SELECT", "DOC_COLUMNS", "INSERT_CLAIM", "MIGRATIONS", "PG_MIGRATIONS",
-           "SCHEMA_VERSION", "SUMMARY_INSERT", "SUMMARY_LISTINGS", "SUMMARY_SOURCE", "SUMMARY_TIMES", "UPSERT_DOC"]
+           "SCHEMA_VERSION", "SUMMARY_INSERT", "SUMMARY_LISTINGS", "SUMMARY_OVERLAPS", "SUMMARY_PACKED", "SUMMARY_SOURCE", "UPSERT_DOC"]

@@ -26,8 +26,9 @@ from typing import Sequence
 from ..errors import ArchiveError, ArchiveSchemaTooNew, FactcheckError
 from .location import is_database_url
 from .base import ArchiveBase
+from .summary import pack
 from .schema import (APPLICATION, DEFAULT_BUSY_TIMEOUT, CLAIM_SELECT, INSERT_CLAIM, MIGRATIONS, SCHEMA_VERSION,
-                     SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_TIMES, UPSERT_DOC)
+                     SUMMARY_INSERT, SUMMARY_LISTINGS, SUMMARY_SOURCE, SUMMARY_OVERLAPS, SUMMARY_PACKED, UPSERT_DOC)
 
 #: Marks the groups of a document's claims stale (before they are deleted, after they are written).
 _MARK_DOC = ("INSERT OR IGNORE INTO summary_stale (subject, metric) "
@@ -278,10 +279,9 @@ class SqliteArchive(Archive):
             "SELECT DISTINCT c.subject, c.metric FROM claims c JOIN documents d ON d.id = c.doc_id "
             f"WHERE d.file IN ({', '.join('?' * len(files))})", list(files))}
 
-    def _summary_rows(self, subject: str, metric: str) -> tuple[list[tuple], list[tuple]]:
-        return (self._query(SUMMARY_TIMES, [subject, metric]),
-                self._query("SELECT classes, articles FROM summary_overlaps WHERE subject = ? AND metric = ?",
-                            [subject, metric]))
+    def _summary_rows(self, subject: str, metric: str) -> tuple[str | None, list[tuple]]:
+        packed = self._query(SUMMARY_PACKED, [subject, metric])
+        return packed[0][0] if packed else None, self._query(SUMMARY_OVERLAPS, [subject, metric])
 
     def _listing_rows(self, subject: str, metric: str, numbers: Sequence[int]) -> list[tuple]:
         return self._query(SUMMARY_LISTINGS + f"({', '.join('?' * len(numbers))})", [subject, metric, *numbers])
@@ -295,7 +295,11 @@ class SqliteArchive(Archive):
                 classes, overlaps = builder(conn.execute(SUMMARY_SOURCE, (subject, metric)).fetchall())
                 conn.execute("DELETE FROM summaries WHERE subject = ? AND metric = ?", (subject, metric))
                 conn.execute("DELETE FROM summary_overlaps WHERE subject = ? AND metric = ?", (subject, metric))
+                conn.execute("DELETE FROM summary_groups WHERE subject = ? AND metric = ?", (subject, metric))
                 conn.executemany(SUMMARY_INSERT, [(subject, metric, *row) for row in classes])
+                if classes:
+                    conn.execute("INSERT INTO summary_groups (subject, metric, classes) VALUES (?, ?, ?)",
+                                 (subject, metric, pack(classes)))
                 conn.executemany("INSERT INTO summary_overlaps (subject, metric, classes, articles) VALUES (?, ?, ?, ?)",
                                  [(subject, metric, *row) for row in overlaps])
                 conn.execute("DELETE FROM summary_stale WHERE subject = ? AND metric = ?", (subject, metric))

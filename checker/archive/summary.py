@@ -48,6 +48,9 @@ SOURCE_COLUMNS = ("id", "doc_id", "path", "start", "doc_date", "rule", "qualifie
 CLASS_COLUMNS = ("cls", "rule", "qualifiers", "negated", "time", "doc_date", "low", "high", "bound", "unit",
                  "classifier", "step", "vague", "per", "claims", "articles", "newest", "examples", "firsts")
 #: What ``build`` writes: the class columns, then where the first claim stands (first_path, first_at).
+#: What ``pack`` keeps of each: every column but the listings (examples, firsts).
+PACKED_COLUMNS = tuple(c for c in CLASS_COLUMNS if c not in ("examples", "firsts")) + ("first_path", "first_at")
+_LISTINGS = (CLASS_COLUMNS.index("examples"), CLASS_COLUMNS.index("firsts"))
 
 
 @lru_cache(maxsize=65536)
@@ -60,7 +63,7 @@ def _quantity(numbers: tuple, per: str | None) -> Quantity:
 
 class ClaimClass:
     """Claims of one group that compare cannot tell apart, counted (see the module docstring).
-    Read with every class of its group (``schema.SUMMARY_TIMES``); its quantity is decoded when
+    Read with every class of its group (its packed row, ``pack``); its quantity is decoded when
     first asked for, and its listings (``examples``, ``firsts``) are read when first asked for
     (``GroupSummary.classes`` reads them for many classes at once): most classes a draft counts
     are never shown."""
@@ -239,18 +242,38 @@ def build(rows: Sequence[Sequence]) -> tuple[list[tuple], list[tuple[int, str]]]
     return out, overlaps
 
 
-def group_summary(subject: str, metric: str, time_rows: Sequence[Sequence], overlap_rows: Sequence[Sequence],
+def pack(classes: Sequence[Sequence]) -> str:
+    """A group's class rows (``build``) without their listings, as one JSON array of
+    ``PACKED_COLUMNS`` rows: the packed row a draft reads the group from, in one query and
+    one decode however many classes the group has."""
+    first, second = _LISTINGS
+    return json.dumps([[*row[:first], *row[second + 1:]] for row in classes], ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def unpack(text: str | None) -> list[list]:
+    """A packed row back as rows of ``PACKED_COLUMNS`` (no row: no classes).  ValueError when
+    it is not what ``pack`` writes."""
+    if text is None:
+        return []
+    rows = json.loads(text)
+    if not isinstance(rows, list) or any(not isinstance(r, list) or len(r) != len(PACKED_COLUMNS) for r in rows):
+        raise ValueError("a packed summary row is not a list of class rows")
+    return rows
+
+
+def group_summary(subject: str, metric: str, rows: Sequence[Sequence], overlap_rows: Sequence[Sequence],
                   load: Callable[[Sequence[int]], list[tuple]]) -> GroupSummary:
-    """The stored rows of one group back as a GroupSummary (``time_rows``: ``schema.SUMMARY_TIMES``;
-    ``load``: cls numbers -> (cls, examples, firsts) rows)."""
+    """The stored rows of one group back as a GroupSummary (``rows``: ``unpack`` of its packed
+    row; ``load``: cls numbers -> (cls, examples, firsts) rows)."""
     times = [ClaimClass(cls, rule, decode_qualifiers(quals), bool(negated), time_, decode_date(as_of),
                         (low, high, bound, unit, classifier, step, vague), per, claims, articles, decode_date(newest),
                         first_path, first_at)
              for (cls, rule, quals, negated, time_, as_of, low, high, bound, unit, classifier, step, vague, per,
-                  claims, articles, newest, first_path, first_at) in time_rows]
+                  claims, articles, newest, first_path, first_at) in rows]
     return GroupSummary(subject, metric, times, tuple((frozenset(json.loads(shared)), n) for shared, n in overlap_rows),
                         load)
 
 
-__all__ = ["CLASS_COLUMNS", "ClaimClass", "EXAMPLES", "FIRSTS", "GroupSummary", "SOURCE_COLUMNS", "build",
-           "group_summary"]
+__all__ = ["CLASS_COLUMNS", "ClaimClass", "EXAMPLES", "FIRSTS", "GroupSummary", "PACKED_COLUMNS", "SOURCE_COLUMNS",
+           "build", "group_summary", "pack", "unpack"]
