@@ -56,6 +56,18 @@ def test_every_finding_is_the_drafts_with_the_archive_summed_up(report):
             assert f.archive and "article" in f.archive and "e.g." in f.archive
 
 
+def test_the_detail_reads_out_the_findings_own_claims_not_the_archives_retellings(report):
+    # one line per claim the finding lists (draft claims and examples), then the count of the rest
+    for f in report.findings:
+        lines = f.detail.splitlines()
+        listed = [f"{c.path}:{c.mention.line}:{c.mention.col} " for c in f.claims]
+        assert [line for line in lines if not line.startswith("…")] and \
+            all(any(line.startswith(at) for at in listed) for line in lines if not line.startswith("…"))
+        assert len(lines) == len(f.claims) + (1 if f.omitted else 0)
+        if f.omitted:
+            assert lines[-1] == f"… and {f.omitted:,} more claims"
+
+
 def test_the_examples_are_newest_first(report):
     for f in report.findings:
         dates = [c.doc_date for c in f.claims if c.path != "draft.txt"]

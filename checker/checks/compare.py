@@ -533,7 +533,16 @@ def _qual_text(qualifiers: tuple[tuple[str, str], ...]) -> str:
 
 
 def _detail(listed: Sequence[Claim], rule: ClaimRule | None, total: int) -> str:
-    """How each listed side was read: the interval each claim allows."""
+    """How each listed side was read (``detail_text``); in pre-publish mode nothing, since the
+    draft-centred finding lists other claims and writes its own."""
+    if _DRAFTS.get():
+        return ""
+    return detail_text(listed, rule, total)
+
+
+def detail_text(listed: Sequence[Claim], rule: ClaimRule | None, total: int) -> str:
+    """How each listed claim was read: the interval it allows (a denial: below its figure),
+    then how many claims of ``total`` are not listed."""
     lines = []
     for c in listed:
         q = c.mention.quantity
@@ -588,4 +597,4 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
 
 
 __all__ = ["AS_OF_WINDOW", "MAX_PER_CLUSTER", "REPORT_LAG", "claim_interval", "clusters", "compare",
-           "family_and_group", "interval_shown", "split_qualifiers"]
+           "detail_text", "family_and_group", "interval_shown", "split_qualifiers"]

@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Sequence
 from ..amounts import value_text
 from ..attribute.periods import period_span
 from ..interval import Interval, interval
-from .compare import AS_OF_WINDOW, CONDITIONAL, REPORT_LAG, claim_interval
+from .compare import AS_OF_WINDOW, CONDITIONAL, REPORT_LAG, claim_interval, detail_text
 from .compare import family_and_group as _family
 from ..model import Claim, Finding
 from ..rules import ClaimRule, RuleSet
@@ -112,8 +112,9 @@ def draft_centred(findings: Iterable[Finding], claims: Sequence[Claim], drafts: 
         at = {id(c): i for i, c in enumerate(listed)}
         conflicts = tuple((at[id(a)], at[id(b)]) for a in mine for b in examples
                           if f.kind != "consistent" and not claim_interval(a, rule).overlaps(claim_interval(b, rule)))
-        out.append(dataclasses.replace(f, claims=listed, conflicts=conflicts, archive=summary,
-                                       omitted=max(0, total - len(examples))))
+        omitted = max(0, total - len(examples))
+        out.append(dataclasses.replace(f, claims=listed, conflicts=conflicts, archive=summary, omitted=omitted,
+                                       detail=detail_text(listed, rule, len(listed) + omitted)))
     return out
 
 
