@@ -301,7 +301,7 @@ def check(paths: Sequence[str], *, rules: Sequence[str] | None = None, ruleset: 
 
         report.claims = len(claims) if side is None else len(claims) + side.counted
         if against:
-            options = dataclasses.replace(options, involving=frozenset(draft_paths))
+            options = dataclasses.replace(options, involving=frozenset(draft_paths), relisted=True)
         # A claim in a region suppressed for its own rule takes no part in the comparison: one
         # article's suppression never hides a contradiction between other articles.
         suppressions, unknown = check_ids(suppressions, known_ids(ruleset), KINDS)

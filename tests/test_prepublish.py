@@ -68,6 +68,19 @@ def test_the_detail_reads_out_the_findings_own_claims_not_the_archives_retelling
             assert lines[-1] == f"… and {f.omitted:,} more claims"
 
 
+def test_the_review_pages_whole_findings_keep_compares_detail(retold):
+    # the review page (``check_draft``) lists compare's own claims, so compare writes their detail
+    from checker.load import document_from_text
+    from checker.pipeline import check_draft
+
+    doc = document_from_text((retold / "draft.txt").read_text(encoding="utf-8"), "draft.txt")
+    _, _, whole = check_draft(doc, resolve_rules(), [str(retold / "i.sqlite")])
+    compared = [f for f in whole.findings if f.kind in ("contradiction", "divergence")]
+    assert compared
+    for f in compared:
+        assert f.detail.count("\n") + 1 == len(f.claims) + (1 if f.omitted else 0)
+
+
 def test_the_examples_are_newest_first(report):
     for f in report.findings:
         dates = [c.doc_date for c in f.claims if c.path != "draft.txt"]

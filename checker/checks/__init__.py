@@ -30,6 +30,9 @@ class CheckOptions:
     show_consistent: bool = False
     #: pre-publish mode: the drafts' paths; group checks may skip groups without a draft claim
     involving: frozenset[str] | None = None
+    #: the findings are listed again around the draft (``checks.prepublish.draft_centred``,
+    #: which writes their detail): compare leaves the detail of its own listing unwritten
+    relisted: bool = False
 
 
 DocumentCheck = Callable[[Document, list[Mention], list[Claim], RuleSet, CheckOptions], list[Finding]]
@@ -52,7 +55,8 @@ def _notices(doc: Document, mentions: list[Mention], claims: list[Claim], rulese
 
 
 def _compare(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) -> list[Finding]:
-    return comparison.compare(claims, ruleset, show_consistent=options.show_consistent, involving=options.involving)
+    return comparison.compare(claims, ruleset, show_consistent=options.show_consistent, involving=options.involving,
+                              detail=not options.relisted)
 
 
 def _arithmetic(claims: list[Claim], ruleset: RuleSet, options: CheckOptions) -> list[Finding]:

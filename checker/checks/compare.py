@@ -108,6 +108,8 @@ def _values(claims: Sequence[Claim], limit: int = 3) -> str:
 
 #: Pre-publish mode: the drafts' paths, whose claims a bounded listing always keeps.
 _DRAFTS: ContextVar[frozenset] = ContextVar("drafts", default=frozenset())
+#: Whether findings get their detail written (``compare(detail=…)``).
+_DETAIL: ContextVar[bool] = ContextVar("detail", default=True)
 
 
 def _shown(claims: Sequence[Claim]) -> list[Claim]:
@@ -232,11 +234,12 @@ def _time_certainty(claim: Claim) -> str:
 
 
 def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent: bool = False,
-            involving: Iterable[str] | None = None) -> list[Finding]:
+            involving: Iterable[str] | None = None, detail: bool = True) -> list[Finding]:
     """Findings for claims that state the same fact (contradiction, consistent) or the
     same metric under different qualifiers (divergence).  ``involving`` (pre-publish
     mode: the drafts' paths) skips the families in which no claim comes from those
-    paths: they could only give findings that do not involve a draft."""
+    paths: they could only give findings that do not involve a draft.  ``detail=False``:
+    the findings' detail is left empty (their caller lists other claims and writes it)."""
     families: dict[tuple, list[Claim]] = {}
     touched: set[tuple] = set()
     wanted = set(involving) if involving is not None else None
@@ -249,10 +252,12 @@ def compare(claims: Iterable[Claim], ruleset: RuleSet | None, *, show_consistent
 
     findings: list[Finding] = []
     token = _DRAFTS.set(frozenset(wanted or ()))
+    written = _DETAIL.set(detail)
     try:
         _compare_families(families, touched, wanted, rules, show_consistent, findings)
     finally:
         _DRAFTS.reset(token)
+        _DETAIL.reset(written)
     findings.sort(key=Finding.sort_key)
     return findings
 
@@ -533,9 +538,8 @@ def _qual_text(qualifiers: tuple[tuple[str, str], ...]) -> str:
 
 
 def _detail(listed: Sequence[Claim], rule: ClaimRule | None, total: int) -> str:
-    """How each listed side was read (``detail_text``); in pre-publish mode nothing, since the
-    draft-centred finding lists other claims and writes its own."""
-    if _DRAFTS.get():
+    """How each listed side was read (``detail_text``), unless ``compare(detail=False)``."""
+    if not _DETAIL.get():
         return ""
     return detail_text(listed, rule, total)
 
