@@ -173,3 +173,50 @@ def _ruleset(load):
     if not _RULESET:
         _RULESET.append(load())
     return _RULESET[0]
+
+
+# --- intervals: the fast paths give the one definition's answers -------------------------------
+
+from checker.interval import INF, NEG_INF, Interval  # noqa: E402
+
+_ENDS = st.sampled_from([D(0), D(1), D(2), D("2.5"), D(3)])
+
+
+@st.composite
+def _intervals(draw) -> Interval:
+    """Small intervals whose ends often touch or coincide, open or closed, points included
+    (an empty point such as [0, 0) too: "less than 0%" clipped at 0)."""
+    lo = draw(st.one_of(_ENDS, st.just(NEG_INF)))
+    hi = draw(st.one_of(_ENDS, st.just(INF)))
+    if lo > hi:
+        lo, hi = hi, lo
+    return Interval(lo, hi, "", draw(st.booleans()), draw(st.booleans()))
+
+
+def _overlaps_by_definition(a: Interval, b: Interval) -> bool:
+    lo, hi = max(a.lo, b.lo), min(a.hi, b.hi)
+    return lo < hi or (lo == hi and a.contains(lo) and b.contains(lo))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_intervals(), _intervals())
+def test_overlaps_is_some_value_in_both(a, b):
+    assert a.overlaps(b) == b.overlaps(a) == _overlaps_by_definition(a, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_intervals(), st.integers(0, 2)), min_size=2, max_size=8))
+def test_conflict_pairs_are_the_disjoint_pairs_on_different_sides(items):
+    from types import SimpleNamespace
+
+    from checker.checks.compare import _conflict_pairs
+    from checker.model import Quantity
+
+    # claims that are no stated ranges, so a pair conflicts exactly when its intervals are disjoint
+    listed = [SimpleNamespace(mention=SimpleNamespace(quantity=Quantity(low=D(1), high=D(1), bound="exact", unit="count")))
+              for _ in items]
+    side = {id(c): s for c, (_, s) in zip(listed, items)}
+    spans = {id(c): iv for c, (iv, _) in zip(listed, items)}
+    expected = tuple((i, j) for i in range(len(items)) for j in range(i + 1, len(items))
+                     if items[i][1] != items[j][1] and not _overlaps_by_definition(items[i][0], items[j][0]))
+    assert _conflict_pairs(listed, side, spans) == expected

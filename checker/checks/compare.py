@@ -419,8 +419,8 @@ def _conflict_pairs(listed: Sequence[Claim], side: dict[int, int], spans: dict[i
                 continue
             if hi_a < los[j] or his[j] < lo_a:
                 pairs.append((i, j))  # apart: Interval.overlaps says so too, without the call
-            elif ((hi_a == los[j] or his[j] == lo_a) and not iv_a.overlaps(ivs[j])) or \
-                    (ranged_a and ranged[j] and not _ends_agree(a, listed[j])):
+            elif ((hi_a == los[j] or his[j] == lo_a or lo_a == hi_a or los[j] == his[j])
+                  and not iv_a.overlaps(ivs[j])) or (ranged_a and ranged[j] and not _ends_agree(a, listed[j])):
                 pairs.append((i, j))
     return tuple(pairs)
 
