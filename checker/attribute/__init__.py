@@ -112,7 +112,7 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
     seg_starts = sentence_starts(norm)
     known = lex.known
 
-    times = TimeIndex(doc)
+    times = _time_index(doc)
     if lex.rules_by_unit.get("date"):
         mentions = list(mentions) + _date_mentions(doc, times, mentions)
     ordered = sorted(mentions, key=lambda m: m.start)
@@ -156,6 +156,21 @@ def attribute(doc: Document, mentions: list[Mention], ruleset: RuleSet, *,
                               lambda rule_id: any(r.id == rule_id and "source" in r.all_qualifiers
                                                   for r in ruleset.rules))
     return claims
+
+
+#: The last document's time index: the notices' second reading of a document (``implausible_claims``)
+#: follows its first, and reads its time words once.  One reference, swapped whole.
+_LAST_TIMES: tuple[Document, TimeIndex] | None = None
+
+
+def _time_index(doc: Document) -> TimeIndex:
+    global _LAST_TIMES
+    last = _LAST_TIMES
+    if last is not None and last[0] is doc:
+        return last[1]
+    times = TimeIndex(doc)
+    _LAST_TIMES = (doc, times)
+    return times
 
 
 def implausible_claims(doc: Document, mentions: list[Mention], ruleset: RuleSet,

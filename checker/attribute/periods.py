@@ -70,6 +70,8 @@ BASE_AFTER = re.compile(r"\s*(?:同期)?\s*(?:大致|大体|基本|几乎)?\s*(?
 _BASE_LOOKBACK = 4
 
 
+_LINE_END = re.compile("\n")
+
 #: "全年" alone: the whole year of the period in force ("2023年第四季度…。全年总支出…" is 2023).
 FULL_YEAR = "@year"
 
@@ -103,7 +105,7 @@ class TimeIndex:
         self.words = words
         self.starts = [w.start for w in words]
         #: paragraphs are lines of the matching view (hard-wrapped lines were joined by load)
-        self.paragraph_starts = [0] + [i + 1 for i, ch in enumerate(norm) if ch == "\n"]
+        self.paragraph_starts = [0] + [m.end() for m in _LINE_END.finditer(norm)]
         self.headings = self._headings(norm)
         self.lead = self._lead(norm)
         if doc.date is None:

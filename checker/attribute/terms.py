@@ -61,7 +61,10 @@ class Terms:
         self.metric_words = frozenset(w for rule in ruleset.rules for w in rule.words)
         #: every name of every entity, as matched (a near miss is never one of these)
         self.known = {n for e in ruleset.entities.values() for n in e.match_names}
-        self.pattern = re.compile("(?=(" + _trie(sorted(terms)) + "))") if terms else None
+        #: the longest term at a position; ``scan`` searches again from the next character for
+        #: the overlapping ones (a bare alternation lets the regex engine skip to a term's first
+        #: character, where a look-ahead would try every position)
+        self.pattern = re.compile(_trie(sorted(terms))) if terms else None
         #: fuzzy names: (ASCII name as written upper-cased, entity id)
         self.fuzzy_names = tuple(sorted(n for e in ruleset.entities.values() if e.fuzzy
                                         for n in e.names if n.isascii() and any(c.isdigit() for c in n)))
@@ -79,9 +82,12 @@ class Terms:
             return []
         compact, where = _compact(norm, start, len(norm) if end is None else end)
         hits = []
-        for m in self.pattern.finditer(compact):
-            longest = m.group(1)
-            cs = m.start(1)
+        search = self.pattern.search
+        m = search(compact)
+        while m is not None:
+            longest = m.group()
+            cs = m.start()
+            m = search(compact, cs + 1)
             s = where[cs]
             # the trie gives the longest term here; shorter terms starting here count too
             # (芯片 inside 芯片投入), so each prefix that is a term is a hit of its own
