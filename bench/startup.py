@@ -1,6 +1,6 @@
 """Benchmark: the start-up users feel, whole commands against the floors measured in the same run.
 
-    python bench/startup.py [--runs 15] [--index INDEX.sqlite] [--draft FILE] [--importtime]
+    python bench/startup.py [--runs 15] [--index INDEX.sqlite] [--draft FILE] [--before DIR] [--importtime]
 
 Times, as whole processes (interpreter start, imports, rule loading, the work, output),
 in rounds: each round runs every command once, so a busy moment of the shared machine
@@ -15,8 +15,10 @@ against  ``factcheck check DRAFT --against INDEX.sqlite --format json --no-cache
          is built from seeds/ into a temporary directory unless ``--index`` names one
 extract  ``factcheck extract --format json DIR`` over seeds/
 
-Each line: p50 and spread (min–max) of the wall time and of the user CPU time of the process,
-and the ratios p50 / p50 of both floors.  The commands run in an empty temporary directory
+``--before DIR`` times the same commands with the code of another checkout too (``git archive
+main | tar -x -C DIR``), in the same rounds, so a change is measured against what it changes
+under the same load.  Each line: p50 and spread (min–max) of the wall time and of the user CPU time of the process,
+and the ratios p50 / p50 of both floors (wall / user).  The commands run in an empty temporary directory
 (no configuration, no ./rules/) with byte code cached as users have it.  ``--importtime``
 prints, for the JSON check, the slowest imports (``python -X importtime``) instead.  Not a
 test: timings on a shared machine are noisy; run it a few times and compare spreads.
@@ -116,6 +118,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=15, help="rounds (default 15; at least 10 for the README)")
     ap.add_argument("--index", default=None, help="an index file for --against (default: seeds/ indexed afresh)")
     ap.add_argument("--draft", default=str(FILE), help="the draft checked --against the index")
+    ap.add_argument("--before", default=None, metavar="DIR",
+                    help="another checkout whose commands are timed in the same rounds (before a change)")
     ap.add_argument("--importtime", action="store_true", help="print the slowest imports of check --format json")
     args = ap.parse_args(argv)
 
@@ -136,9 +140,11 @@ def main(argv=None) -> int:
             build_index(Path(index), env, str(work))
         py = sys.executable
         fc = [py, "-m", "checker"]
-        commands = [
-            ("floor: python -c pass", [py, "-c", "pass"], False),
-            ("floor: import regex, yaml, opencc", [py, "-c", "import regex, yaml, opencc"], False),
+        floors_run = [
+            ("floor: python -c pass", [py, "-c", "pass"], False, env),
+            ("floor: import regex, yaml, opencc", [py, "-c", "import regex, yaml, opencc"], False, env),
+        ]
+        runs = [
             ("check FILE (terminal)", [*fc, "check", str(FILE)], True),
             ("check FILE --format json", [*fc, "check", str(FILE), "--format", "json"], False),
             ("check FILE --format json --no-cache", [*fc, "check", str(FILE), "--format", "json", "--no-cache"],
@@ -147,23 +153,36 @@ def main(argv=None) -> int:
              [*fc, "check", args.draft, "--against", index, "--format", "json", "--no-cache"], False),
             ("extract --format json DIR", [*fc, "extract", "--format", "json", str(SEEDS)], False),
         ]
-        for _, cmd, tty in commands:  # warm-up: byte code, the disk cache, the per-file cache
-            run_once(cmd, tty=tty, env=env, cwd=str(work))
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in commands}
+        commands = list(floors_run)
+        for name, cmd, tty in runs:
+            if args.before:
+                before_env = {**env, "PYTHONPATH": str(Path(args.before).resolve()),
+                              "FACTCHECK_CACHE_DIR": str(Path(tmp) / "cache-before")}
+                commands.append((f"{name} [before]", cmd, tty, before_env))
+            commands.append((name, cmd, tty, env))
+        for _, cmd, tty, cenv in commands:  # warm-up: byte code, the disk cache, the per-file cache
+            run_once(cmd, tty=tty, env=cenv, cwd=str(work))
+        samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _, _ in commands}
         for _ in range(args.runs):
-            for name, cmd, tty in commands:
-                samples[name].append(run_once(cmd, tty=tty, env=env, cwd=str(work)))
+            for name, cmd, tty, cenv in commands:
+                samples[name].append(run_once(cmd, tty=tty, env=cenv, cwd=str(work)))
         print(f"machine: {machine()}; load average {os.getloadavg()[0]:.2f}; {args.runs} rounds")
         print(f"index for --against: {index if args.index else 'seeds/ (5 articles), built afresh'}")
+        if args.before:
+            print(f"[before]: the code of {Path(args.before).resolve()}")
         floors = []
-        for name, _, _ in commands:
+        for name, _, _, _ in commands:
             wall, user, text = summary(samples[name])
             if name.startswith("floor"):
                 floors.append((wall, user))
-                print(f"{name:42} {text}")
+                print(f"{name:51} {text}")
                 continue
             ratios = ", ".join(f"{wall / fw:.1f}x / {user / max(fu, 1e-9):.1f}x" for fw, fu in floors)
-            print(f"{name:42} {text}   wall/user vs floors: {ratios}")
+            change = ""
+            if f"{name} [before]" in samples:
+                bw, bu, _ = summary(samples[f"{name} [before]"])
+                change = f"; vs before: wall {wall / bw - 1:+.0%}, user {user / bu - 1:+.0%}"
+            print(f"{name:51} {text}   wall/user vs floors: {ratios}{change}")
     return 0
 
 
