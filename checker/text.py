@@ -50,6 +50,8 @@ class LazyPattern:
         return self._source
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # a slot not yet set (copy, unpickling) or a dunder: not the pattern's
+            raise AttributeError(name)
         return getattr(self.compiled, name)
 
     def __repr__(self) -> str:

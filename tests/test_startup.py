@@ -100,3 +100,29 @@ def test_worker_processes_import_concurrent_futures(tmp_path):
         (corpus / f"{i:03d}.txt").write_text(text, encoding="utf-8")
     names = imported(["extract", "--format", "json", "-j", "2", "--no-progress", str(corpus)], tmp_path)
     assert "concurrent.futures" in names and "multiprocessing" in names
+
+
+@pytest.mark.issue(14)
+@pytest.mark.parametrize("method, args", [
+    ("search", ("据IDC统计, 2024年出货3万台",)),
+    ("match", ("2024年",)),
+    ("fullmatch", ("英伟达",)),
+    ("findall", ("英伟达H100与AMD MI300",)),
+    ("search", ("no Chinese, no digits",)),
+    ("split", ("一，二。三",)),
+    ("sub", ("-", "a中b文c")),
+])
+def test_a_lazy_pattern_answers_as_the_compiled_pattern(method, args):
+    """A pattern compiled at first use gives what re.compile gives, and compiles once."""
+    import re
+
+    from checker.text import LazyPattern
+
+    source, flags = r"[\u4e00-\u9fff]+|\d+", re.MULTILINE
+    lazy = LazyPattern(source, flags)
+    assert lazy._compiled is None and lazy.pattern == source  # nothing compiled before the first use
+    def plain(result):  # match objects compare by what they matched
+        return (result.span(), result.group()) if isinstance(result, re.Match) else result
+
+    assert plain(getattr(lazy, method)(*args)) == plain(getattr(re.compile(source, flags), method)(*args))
+    assert lazy.compiled is lazy.compiled and lazy.flags == re.compile(source, flags).flags
