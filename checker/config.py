@@ -29,11 +29,9 @@ docs/configuration.md.  Only the standard library's tomllib is used.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import fnmatch
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,6 +39,7 @@ from typing import Iterable
 
 from .errors import ConfigError
 from .model import SEVERITIES, Finding
+from .text import LazyPattern
 
 CONFIG_NAME = "factcheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -61,7 +60,7 @@ _ID_PATTERN = re.compile(r"^(?:\*|[A-Za-z0-9][A-Za-z0-9._-]*\*?)$")
 #: A tolerance as text: "2%" (relative) or "0.5" (absolute).
 _TOLERANCE_TEXT = re.compile(r"^\s*(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<percent>%)?\s*$")
 #: tomllib's error messages end with "(at line N, column M)".
-_TOML_POSITION = re.compile(r"\(at line (?P<line>\d+), column (?P<col>\d+)\)")
+_TOML_POSITION = LazyPattern(r"\(at line (?P<line>\d+), column (?P<col>\d+)\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +93,8 @@ class Override:
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """"did you mean 'ai-chips.nvidia-share'?" for the closest known id (globs compared by
     their prefix), else a pointer to the list."""
+    import difflib  # here: only a mistyped id needs it
+
     known = list(known)
     if name.endswith("*"):
         prefixes = sorted({k.rsplit(".", 1)[0] + ".*" for k in known if "." in k})
@@ -277,6 +278,8 @@ def resolve_config(explicit: str | None, start: Path | str | None = None) -> Con
 
 
 def _read_toml(path: Path) -> dict:
+    import tomllib  # here: most runs find no configuration file
+
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh, parse_float=Decimal)
@@ -312,6 +315,8 @@ def _key_line(path: Path, key: str) -> int | None:
 
 
 def _unknown(path: Path, prefix: str, key: str, allowed: Iterable[str]) -> ConfigError:
+    import difflib  # here: only a mistyped key needs it
+
     close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
     if not close:
         close = [a for a in allowed if a.replace("-", "_") == key.replace("-", "_")]

@@ -26,6 +26,8 @@ from __future__ import annotations
 import json
 import re
 
+from .text import LazyPattern
+
 # Characters that are never written raw: C0 controls, DEL, C1 controls, bidi controls
 # (ALM, LRM, RLM, LRE…RLO, LRI…PDI), line and paragraph separators, lone surrogates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -34,16 +36,16 @@ _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 # ECMA-48 sequences a terminal acts on: CSI (7- and 8-bit), string controls (OSC, DCS, SOS,
 # PM, APC) up to their terminator or the end, and the two-character ESC forms (ESC c, ESC ( B …).
-_ESCAPE_SEQUENCE = re.compile(
+_ESCAPE_SEQUENCE = LazyPattern(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
     r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -/]*[0-~]?"
 )
 
 #: Characters that Markdown (CommonMark, GitHub) would read as syntax inside inline text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]{}#+!|~>])")
+_MARKDOWN_SPECIAL = LazyPattern(r"([\\`*_\[\]{}#+!|~>])")
 #: Any run of whitespace, line breaks included: a table cell is one line.
-_WHITESPACE = re.compile(r"\s+")
+_WHITESPACE = LazyPattern(r"\s+")
 
 
 def _escape_char(m: re.Match) -> str:

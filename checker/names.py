@@ -9,15 +9,14 @@ name of the same shape (H200, A800, V100 against H100) is never garbled, and nei
 an upper-case token that merely drops a digit (H10): model names in this beat are written
 in capitals, so a capital token is a name as its writer meant it.
 
-Cost: one Levenshtein distance per (token, candidate name), on strings of a few characters.
+Cost: one Levenshtein distance per (token, candidate name), on strings of a few characters;
+rapidfuzz is imported at the first distance taken (most articles have no token to weigh).
 """
 
 from __future__ import annotations
 
 import re
 from typing import Iterable
-
-from rapidfuzz.distance import Levenshtein
 
 # A token shaped like a model name: ASCII letters and digits (hyphens inside), at
 # least one letter and one digit, not part of a longer ASCII word.
@@ -77,11 +76,20 @@ def garbled_target(token: str, candidates: Iterable[str]) -> list[tuple[int, str
             continue
         if len(upper) > len(name):
             continue  # a longer name (GPT-4o, MI300X beside MI300) is another model, not a damaged one
+        from rapidfuzz.distance import Levenshtein
+
         distance = Levenshtein.distance(upper, name)
         if 0 < distance <= min(2, max(1, len(name) // 2)):
             out.append((distance, written))
     out.sort()
     return out
+
+
+def similarity(a: str, b: str) -> float:
+    """Normalized Levenshtein similarity of two spellings, 0..1 (1: the same)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.normalized_similarity(a, b)
 
 
 def near_miss(token: str, names: Iterable[str]) -> str | None:
@@ -91,4 +99,4 @@ def near_miss(token: str, names: Iterable[str]) -> str | None:
     return found[0][1] if found else None
 
 
-__all__ = ["MODEL_NAME", "NAME_TOKEN", "compact", "fold_confusables", "garbled_target", "near_miss"]
+__all__ = ["MODEL_NAME", "NAME_TOKEN", "compact", "fold_confusables", "garbled_target", "near_miss", "similarity"]

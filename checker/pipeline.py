@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import multiprocessing
 import os
 import sys
 from collections import deque
@@ -39,7 +38,7 @@ from .model import KINDS, Claim, Document, Explanation, Finding, LoadProblem, Me
 from .errors import RuleFileError
 from .rules import ClaimRule, Example, RuleSet, load_rules
 from .rules.patterns import add_notes, begin_document, take_notes
-from .workers import ordered_map
+from .workers import in_worker, ordered_map
 from .suppress import (SUPPRESSION_RULES, Suppression, apply_suppressions, check_ids, parse_suppressions,
                        per_file_suppressions, withdraw)
 
@@ -476,7 +475,7 @@ def _compute_entry(task) -> tuple[Entry | LoadProblem, list[str]]:
     there, which the parent says with its own notes."""
     source, role, options, date = task
     entry = _entry(source, role, _WORKER_RULESET, options, date, None)
-    return entry, (take_notes() if multiprocessing.parent_process() is not None else [])
+    return entry, (take_notes() if in_worker() else [])
 
 
 def _entry(source: Source, role: str, ruleset: RuleSet, options: CheckOptions, date, cache) -> Entry | LoadProblem:

@@ -46,6 +46,7 @@ from .config import did_you_mean, id_matches
 from .load import is_markdown_path
 from .load.markdown import code_regions, scan_view
 from .model import Claim, Document, Finding, Location
+from .text import LazyPattern
 
 UNUSED_RULE = "factcheck.unused-suppression"
 UNKNOWN_RULE = "factcheck.unknown-rule-id"
@@ -64,11 +65,11 @@ _COMMENT = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 #: A blank line: the end of a paragraph.
-_BLANK_LINE = re.compile(r"\n[ \t\u3000]*(?:\r?\n|$)")
+_BLANK_LINE = LazyPattern(r"\n[ \t\u3000]*(?:\r?\n|$)")
 #: Leading whitespace before the paragraph that a comment covers.
-_LEADING_SPACE = re.compile(r"[\s\u3000]*")
+_LEADING_SPACE = LazyPattern(r"[\s\u3000]*")
 #: Two line breaks with only spaces between them, anywhere in a file.
-_ANY_BLANK_LINE = re.compile(r"\n[ \t\u3000]*\r?\n[ \t\u3000]*\S")
+_ANY_BLANK_LINE = LazyPattern(r"\n[ \t\u3000]*\r?\n[ \t\u3000]*\S")
 
 
 @dataclass(frozen=True, slots=True)

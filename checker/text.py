@@ -21,6 +21,43 @@ import yaml
 
 from .resources import SAFE_LOADER, data_path
 
+# --- patterns of rare paths ----------------------------------------------------------
+
+
+class LazyPattern:
+    """A regular expression compiled at its first use and kept: for the module-level
+    patterns of a path most runs never take (legacy encodings, Markdown syntax, a phrase
+    conversion that changes a line's length).  Compiling a class of Chinese characters
+    costs about a millisecond; a run pays only for the patterns it uses.  It offers every
+    attribute of the compiled ``re.Pattern`` (``search``, ``finditer``, ``pattern`` …);
+    ``compiled`` is the pattern itself, for a function that needs a real ``re.Pattern``."""
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0):
+        self._source = pattern
+        self._flags = flags
+        self._compiled: re.Pattern | None = None
+
+    @property
+    def compiled(self) -> re.Pattern:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    @property
+    def pattern(self) -> str:
+        return self._source
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # a slot not yet set (copy, unpickling) or a dunder: not the pattern's
+            raise AttributeError(name)
+        return getattr(self.compiled, name)
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self._source!r})"
+
+
 # --- full-width folding and Traditional -> Simplified --------------------------------
 
 
@@ -70,7 +107,7 @@ def _t2s():
 
 # Where a long line may be cut when a phrase conversion changed its length:
 # after Chinese and ASCII sentence punctuation and whitespace.
-_CHUNK_BREAK = re.compile(r"(?<=[，。！？；：、,.!?;:\s])")
+_CHUNK_BREAK = LazyPattern(r"(?<=[，。！？；：、,.!?;:\s])")
 
 
 def to_simplified(text: str) -> str:
@@ -136,5 +173,5 @@ def match_form(word: str) -> str:
     return ascii_lower("".join(normalize(word).split()))
 
 
-__all__ = ["ASCII_LOWER", "ascii_lower", "fold_fullwidth", "match_form", "normalize", "to_mainland_terms",
+__all__ = ["ASCII_LOWER", "LazyPattern", "ascii_lower", "fold_fullwidth", "match_form", "normalize", "to_mainland_terms",
            "to_simplified"]

@@ -19,9 +19,12 @@ from __future__ import annotations
 import itertools
 import os
 import signal
+import sys
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, Iterator, TypeVar
+
+# concurrent.futures (and multiprocessing with it) is imported when a pool is started: a run
+# that stays in one process never pays for it (start-up time).
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -73,6 +76,8 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], *, jobs: int | None 
         for item in itertools.chain(head, stream):
             yield work(item)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     chunks = _chunks(itertools.chain(head, stream), chunk_size)
     executor = ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(work, setup))
     pending: deque = deque()
@@ -91,9 +96,16 @@ def ordered_map(work: Callable[[T], R], items: Iterable[T], *, jobs: int | None 
         executor.shutdown(wait=True, cancel_futures=True)
 
 
+def in_worker() -> bool:
+    """True in a worker process that multiprocessing started (for ``ordered_map`` or the
+    index); a process that never imported multiprocessing is none."""
+    mp = sys.modules.get("multiprocessing")
+    return mp is not None and mp.parent_process() is not None
+
+
 def _chunks(items: Iterator[T], size: int) -> Iterator[list[T]]:
     while chunk := list(itertools.islice(items, size)):
         yield chunk
 
 
-__all__ = ["MIN_ITEMS", "default_jobs", "ordered_map"]
+__all__ = ["MIN_ITEMS", "default_jobs", "in_worker", "ordered_map"]

@@ -37,7 +37,7 @@ from functools import lru_cache
 from ..model import Claim, Document, Mention, Quantity
 from ..rules import ClaimRule, RuleSet
 from ..rules.patterns import search as pattern_search
-from ..text import ascii_lower, match_form, normalize
+from ..text import LazyPattern, ascii_lower, match_form, normalize
 from .clauses import Segment, segment, sentence_at, sentence_starts
 from .evidence import evidence_of
 from .lists import Distribution, distribute
@@ -197,7 +197,7 @@ def implausible_claims(doc: Document, mentions: list[Mention], ruleset: RuleSet,
 #: "从95%降至50%", "由1%提升至5%", "自61.2%提升至61.7%": the first number is the value before a change the sentence
 #: reports, not a current figure; read as a claim it would contradict the second.
 FROM_BEFORE = re.compile(r"(?:从|由|(?<![来各亲源])自)\s*(?P<desc>[^,。;!?\d%]{0,12}?的)?\s*$")
-CHANGE_TO = re.compile(r"\s*[^\d,。;!?]{0,4}?(?:降|跌|升|涨|增|增长|增加|提升|提高|扩大|缩小|下降|上升|减少|回落)?"
+CHANGE_TO = LazyPattern(r"\s*[^\d,。;!?]{0,4}?(?:降|跌|升|涨|增|增长|增加|提升|提高|扩大|缩小|下降|上升|减少|回落)?"
                        r"(?:至|到|为)\s*$")
 
 
@@ -636,7 +636,7 @@ CHANGE_BEFORE = re.compile(r"(?:增长|下降|下滑|上升|提高|提升|减少
 #: A rule whose metric words speak of change is about changes (同比增长, 增速, 下降).
 CHANGE_WORD = re.compile(r"增|降|升|涨|跌|减|长|滑|幅|速|变")
 #: Metric words whose level is itself a percent: a share, a rate, a proportion.
-RATIO_NOUN = re.compile(r"份额|占比|率|比例|比重|渗透|市占|占")
+RATIO_NOUN = LazyPattern(r"份额|占比|率|比例|比重|渗透|市占|占")
 
 
 def _reads_levels(rule: ClaimRule) -> bool:

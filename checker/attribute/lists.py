@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..model import Mention
+from ..text import LazyPattern
 from .terms import Hit
 
 #: What joins two items of a list: 和, 及, 以及, 与, 跟, 、 (a comma too, between names).
-_JOIN = re.compile(r"^\s*(?:和|及|以及|与|跟|、|,)\s*$")
-_PAREN = re.compile(r"\([^()]{0,40}\)")
+_JOIN = LazyPattern(r"^\s*(?:和|及|以及|与|跟|、|,)\s*$")
+_PAREN = LazyPattern(r"\([^()]{0,40}\)")
 DISTRIBUTE = "分别"
 
 

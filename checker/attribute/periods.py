@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..extract.tables import tables
 from ..model import Document
+from ..text import LazyPattern
 from .clauses import Segment
 
 _PART = r"第?[一二三四1-4]季度?|首季度?|Q[1-4](?![0-9])|[上下]半年|前三季度?|全年|前(?:三|六|九)个月|中期|年?[底末初](?!期)"
@@ -61,7 +62,7 @@ FROM_TIME = re.compile(r"(?:从|由|(?<![来各亲源])自)\s*$")
 #: After a base of comparison, the base's own value and a change to the current one:
 #: "较2025年第3季高峰71%下滑至70.4%", "比去年同期的20%提升至25%".  The base is then the time of
 #: that value (like 从), not a base word that the figure's period skips.
-BASE_VALUE_CHANGED = re.compile(r"\s*(?:同期)?\s*(?:的)?[^\d,。;!?]{0,3}?\d[\d.]*\s*(?:%|亿|万|个百分点)?"
+BASE_VALUE_CHANGED = LazyPattern(r"\s*(?:同期)?\s*(?:的)?[^\d,。;!?]{0,3}?\d[\d.]*\s*(?:%|亿|万|个百分点)?"
                                 r"[^\d,。;!?]{0,6}?(?:至|到)\s*\d")
 #: How close after such a time word its value stands ("的" between).
 _FROM_REACH = 4

@@ -14,13 +14,14 @@ from ..extract import extract
 from ..extract.tables import Table, is_value, tables
 from ..load import document_from_text
 from ..model import Claim, Document, Mention
+from ..text import LazyPattern
 from .clauses import Segment
 from .periods import TimeIndex, _dated, _nearest_year
 from .sources import source_of
 
 #: what stands between a label and the header words in the sentence a cell is read as
 _JOIN = "为"
-_SPACES = re.compile(r"[\s,]+")
+_SPACES = LazyPattern(r"[\s,]+")
 
 
 def _label(row: tuple, values: set[int]) -> str:
@@ -92,7 +93,7 @@ def _evidence(claim: Claim, label: str, words: str, time: str | None) -> tuple[t
 
 #: A table's title: the line right above it, when short and no sentence.
 TITLE_MAX = 60
-_SENTENCE_END = re.compile(r"[。!?;！？；]")
+_SENTENCE_END = LazyPattern(r"[。!?;！？；]")
 
 
 def _title(doc: Document, table: Table) -> str:

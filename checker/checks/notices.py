@@ -33,11 +33,9 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
-from rapidfuzz.distance import Levenshtein
-
 from ..amounts import amount_text
 from ..model import Claim, Document, Finding, Location, Mention
-from ..names import MODEL_NAME, NAME_TOKEN, compact, garbled_target
+from ..names import MODEL_NAME, NAME_TOKEN, compact, garbled_target, similarity
 from ..rules.notices import (DIGIT_CHAR_MIX, DIGIT_WIDTH, FIGURE_STYLE, GARBLED_NAME, IMPLAUSIBLE_VALUE,
                              NAME_VARIANTS, NOTICE_IDS, RANGE_UNIT, notice_levels)  # noqa: F401 - ids are part of this module's API
 from ..rules import RuleSet
@@ -292,7 +290,7 @@ def _name_variants(doc: Document, names: Mapping[str, tuple[str, ...]]):
         # abbreviation beside a full name (台积电/台湾积体电路制造), nor a short form inside the
         # long one (苹果/苹果公司, 腾讯/腾讯控股, 三星/三星电子: the usual second mention)
         similar = [c for c in cores if any(c != d and c not in d and d not in c
-                                           and Levenshtein.normalized_similarity(c, d) >= 0.5 for d in cores)]
+                                           and similarity(c, d) >= 0.5 for d in cores)]
         if len(similar) < 2:
             continue
         spans = sorted(cores[c] for c in similar)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-from ..index import IndexStats
 from ..load import iter_paths
+
+if TYPE_CHECKING:
+    from ..index import IndexStats
+
+# rich is imported where a bar is drawn, never for a run that shows none (start-up time).
 
 #: A progress bar is shown for at least this many files (and only on a terminal).
 PROGRESS_MIN_FILES = 20
@@ -38,6 +39,9 @@ class CheckProgress:
             except Exception:  # counting is best effort; reading reports the real problems
                 total = 0
             if total >= PROGRESS_MIN_FILES:
+                from rich.console import Console
+                from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
                 self.bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                     console=Console(stderr=True), transient=True)
                 self.task = self.bar.add_task(label, total=total)
@@ -71,6 +75,9 @@ class _IndexProgress:
 
     def __enter__(self) -> "_IndexProgress":
         if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self._bar = Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("files · {task.fields[claims]} claims · {task.fields[rate]} files/s"),
                                  TimeElapsedColumn(), console=Console(file=sys.stderr), transient=True)

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from ..load import document_from_text
 from ..model import Document, Mention, Quantity
+from ..text import LazyPattern
 from .tables import has_header_unit, tables as find_tables
 from .numerals import ZHAO, Numeral, lexicon, multiplier, parse_chinese, parse_numeral
 
@@ -307,7 +308,7 @@ def _rate_denominators(doc: Document, mentions: list[Mention]) -> list[Mention]:
 # 人民币, a bare 元 is HKD; one that names 新台币 (台币) and not 人民币, TWD.  Otherwise 元 is CNY.
 _HKD_WORDS = re.compile(r"港元|港币|港圆")
 _TWD_WORDS = re.compile(r"新台币|台币")
-_CNY_WORDS = re.compile(r"人民币|RMB|CNY")
+_CNY_WORDS = LazyPattern(r"人民币|RMB|CNY")
 
 
 def _regional_yuan(norm: str, mentions: list[Mention]) -> list[Mention]:
@@ -363,7 +364,7 @@ def _elided_currency(norm: str, mentions: list[Mention]) -> list[Mention]:
 # name after them), "4K显示器".
 _LATIN_SCALE = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "b": 9, "bn": 9, "billion": 9,
                 "t": 12, "tn": 12, "trillion": 12}
-_LATIN = re.compile(
+_LATIN = LazyPattern(
     r"""(?<![A-Za-z0-9.])(?P<cur>US\$|\$|USD\s?)?(?P<num>\d+(?:\.\d+)?)\s?
         (?P<scale>thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])
         \s*(?P<after>美元|美金|dollars?|USD|参数|个参数|parameters?|tokens?|模型)?""", re.VERBOSE)

@@ -25,11 +25,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
 
 import yaml
 
-from ..resources import SAFE_LOADER
+from ..resources import SAFE_LOADER, data_path
 
 _ONE = Decimal(1)
 _ZERO = Decimal(0)
@@ -38,7 +37,7 @@ _ZERO = Decimal(0)
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The lexicon (checker/data/lexicon.yaml), loaded once."""
-    text = resources.files("checker").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    text = data_path("lexicon.yaml").read_text(encoding="utf-8")
     return yaml.load(text, Loader=SAFE_LOADER)
 
 

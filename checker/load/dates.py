@@ -22,14 +22,14 @@ import datetime as _dt
 import re
 
 from ..errors import UsageError
-from ..text import fold_fullwidth
+from ..text import LazyPattern, fold_fullwidth
 from .markdown import scan_view
 
 #: Only the first lines are searched for a "date:" / "日期：" line.
 DATE_LINE_SCAN = 2_000
 
 # A date as written: 2024-02-11, 2024/2/11, 2024.02.11, 2024年2月11日 (digits already ASCII).
-_DATE = re.compile(
+_DATE = LazyPattern(
     r"(?P<y>(?:19|20)\d\d)\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})(?!\d)"
 )
 

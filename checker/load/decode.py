@@ -14,7 +14,7 @@ import shlex
 from functools import lru_cache
 
 from ..errors import InputError
-from ..text import to_simplified
+from ..text import LazyPattern, to_simplified
 
 #: The encoding is judged on at most this many characters of each candidate decoding.
 ENCODING_SAMPLE = 20_000
@@ -33,11 +33,11 @@ _LEGACY = ("gb18030", "cp950", "big5hkscs")
 # Characters that real Chinese copy almost never contains but a wrong double-byte
 # decoding produces: private use, kana, hangul, CJK compatibility and extension A,
 # box drawing, C0/C1 controls other than tab and line breaks.
-_UNLIKELY = re.compile(
+_UNLIKELY = LazyPattern(
     r"[\ue000-\uf8ff\u3040-\u30ff\u3130-\u318f\uac00-\ud7af\uf900-\ufaff\u3400-\u4dbf"
     r"\u2500-\u257f\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]"
 )
-_HAN_BASIC = re.compile(r"[\u4e00-\u9fff]")
+_HAN_BASIC = LazyPattern(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)

@@ -16,11 +16,13 @@ from functools import lru_cache
 
 import yaml
 
+from ..text import LazyPattern
+
 # Bare URLs, in Markdown and plain text: "https://example.com/a?b=1", "www.example.com/x".
 # Only ASCII URL characters, so a URL ends where Chinese text or full-width
 # punctuation follows it directly ("详见https://x.com/a。"); trailing ASCII
 # punctuation is trimmed afterwards.
-_URL = re.compile(
+_URL = LazyPattern(
     r"""(?:(?<![A-Za-z0-9])(?:https?|ftp)://|(?<![A-Za-z0-9.@/])www\.)  # scheme, or a bare www.
         [A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]++            # URL characters (possessive: no backtracking)
     """,
@@ -29,7 +31,7 @@ _URL = re.compile(
 _URL_TRAILING = ".,:;!?'\"*_"
 
 # Markdown autolinks: "<https://example.com/2024>", "<mailto:a@b.cn>", "<a@b.cn>".
-_AUTOLINK = re.compile(
+_AUTOLINK = LazyPattern(
     r"""<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*+         # <scheme:...>
           |[A-Za-z0-9.!\#$%&'*+/=?^_`{|}~\-]++@[A-Za-z0-9.\-]++)  # <address@host>
         >""",
@@ -39,7 +41,7 @@ _AUTOLINK = re.compile(
 # Link and image targets: the "(…)" after "](", with an optional title:
 # "[报告](https://x.com/2024.pdf)", "![图1](img/chart-2024.png "图 1")", "[a](<with space.pdf>)".
 # The link text before "](" is never touched.  One level of nested parentheses.
-_LINK_TARGET = re.compile(
+_LINK_TARGET = LazyPattern(
     r"""\]\(
         (?P<target>[ \t]*+
            (?:<[^<>\n]*+>                                   # <destination with spaces>
@@ -51,7 +53,7 @@ _LINK_TARGET = re.compile(
 )
 
 # Reference definitions: "[1]: https://x.com/a "title"" at the start of a line.
-_REFERENCE_DEF = re.compile(
+_REFERENCE_DEF = LazyPattern(
     r"""^[ ]{0,3}\[[^\]\n]{1,999}\]:
         (?P<target>[ \t]*+\S++(?:[ \t]++(?:"[^"\n]*+"|'[^'\n]*+'|\([^()\n]*+\)))?+)
         [ \t]*+$""",
@@ -61,11 +63,11 @@ _REFERENCE_DEF = re.compile(
 # Raw HTML tags (not their content): "<img src="a.png" width="300">", "</div>", "<br/>".
 # A "<" followed by a digit or space ("<5%") is not a tag, and a tag stays on one line,
 # so a stray "<a" never swallows the prose up to a blockquote's ">" further down.
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*+(?:[ \t/][^<>\n]{0,2000}?)?>")
+_HTML_TAG = LazyPattern(r"</?[A-Za-z][A-Za-z0-9\-]*+(?:[ \t/][^<>\n]{0,2000}?)?>")
 
 # Fence openers: up to three spaces, then ``` or ~~~ (three or more); a backtick
 # fence's info string cannot contain a backtick ("```x```" is inline code).
-_FENCE_OPEN = re.compile(
+_FENCE_OPEN = LazyPattern(
     r"^(?P<indent>[ ]{0,3})(?:(?P<ticks>`{3,})(?P<tinfo>[^`\n]*)|(?P<tildes>~{3,})(?P<info>[^\n]*))$",
     re.MULTILINE,
 )
@@ -78,25 +80,25 @@ def _fence_close(char: str, length: int) -> re.Pattern:
 
 
 # An indented code line: four spaces or a tab.
-_INDENTED = re.compile(r"^(?: {4}|\t)", re.MULTILINE)
-_LIST_ITEM = re.compile(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_INDENTED = LazyPattern(r"^(?: {4}|\t)", re.MULTILINE)
+_LIST_ITEM = LazyPattern(r"^[ ]{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_NON_SPACE = re.compile(r"\S")
+_NON_SPACE = LazyPattern(r"\S")
 
 # Backtick runs, for inline code spans (a backslash-escaped backtick opens nothing).
-_BACKTICKS = re.compile(r"(?<![`\\])`+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BACKTICKS = LazyPattern(r"(?<![`\\])`+")
+_BLANK_LINE = LazyPattern(r"\n[ \t]*\n")
 
 # Front matter at the very top: "---" YAML "---" (or "..."), or "+++" TOML "+++".
-_YAML_FRONT = re.compile(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
-_TOML_FRONT = re.compile(r"\A\+\+\+[ \t]*\n(?P<body>(?:.*\n)*?)\+\+\+[ \t]*(?:\n|\Z)")
+_YAML_FRONT = LazyPattern(r"\A---[ \t]*\n(?P<body>(?:.*\n)*?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_TOML_FRONT = LazyPattern(r"\A\+\+\+[ \t]*\n(?P<body>(?:.*\n)*?)\+\+\+[ \t]*(?:\n|\Z)")
 
 # Markdown syntax that can open a region; when none occurs, the Markdown passes are skipped.
 _MARKDOWN_MARKERS = ("`", "~~~", "<", "](", "]:", "\n    ", "\n\t")
 
 
 # Everything a blanked region loses (its line breaks stay, so lines and columns do not move).
-_NOT_LINE_BREAK = re.compile(r"[^\r\n]")
+_NOT_LINE_BREAK = LazyPattern(r"[^\r\n]")
 
 
 def scan_view(text: str) -> str:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..text import LazyPattern
+
 #: Marks that end a sentence or a clause at the end of a line (no run-on after them).
 _LINE_END_PUNCT = set("。!?;:,、)」』”\"'》】]|")
 #: Lines at least this long can be hard-wrapped body text (a headline is shorter).
@@ -36,7 +38,7 @@ WRAP_MIN = 20
 WRAP_LINES = 3
 WRAP_SHARE = 0.6
 
-_BULLET = re.compile(r"(?<=\S)(?P<pad>\s+)-(?=\s+[^\d\s])|•|(?<= )·(?= )")
+_BULLET = LazyPattern(r"(?<=\S)(?P<pad>\s+)-(?=\s+[^\d\s])|•|(?<= )·(?= )")
 _CELL = re.compile(r"(?<= )\|(?= )")
 _REFERENCE = re.compile(r"\[\d{1,3}\](?:\s*\[\d{1,3}\])*")
 _HEADLINE_SPACE = re.compile(r"(?<=[\u4e00-\u9fff%A-Za-z])[ \u3000]+(?=[\u4e00-\u9fff\d])")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
@@ -345,6 +344,8 @@ def write_atomic(path: str | os.PathLike, text: str, *, mode: int | None = None)
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     try:
+        import tempfile  # here: only a run that writes a file needs it
+
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise FactcheckError(f"cannot write the output file: {exc.strerror}", path=str(target),

@@ -15,7 +15,6 @@ every section uses them.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
@@ -407,6 +406,8 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     for choice in choices:  # usd -> USD, Percent -> percent
         if str(choice).lower() == str(word).lower():
             return f"did you mean '{choice}'?"
+    import difflib  # here: only a misspelt value needs it
+
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
