@@ -274,6 +274,8 @@ def _best_claim(doc: Document, mention: Mention, ctx: _Context, lex: Terms, rule
 
 def _read(doc, mention: Mention, ctx: _Context, ci: int, rule: ClaimRule, lex: Terms, order: int,
           period: dict[str, str | None]):
+    if not rule.patterns and ctx.terms.isdisjoint(rule.words):
+        return None  # no metric word in the sentence, and the metric search below never leaves it
     q = mention.quantity
     bare_count = q.unit == "number" and "count" in rule.accepted_units and "number" not in rule.accepted_units
     if bare_count and not _names_what_it_counts(doc.norm, mention, rule):
