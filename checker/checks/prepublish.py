@@ -268,7 +268,7 @@ class SummaryPlan:
         self.rest: list[Claim] = []  #: draft claims compared with the claims read claim by claim
         self._intervals: dict[tuple, Interval] = {}
 
-    def interval(self, k) -> "Interval":
+    def interval(self, k) -> Interval:
         """``interval_of_class`` of a class under its rule, computed once per value and rule
         (a group states few values, each at many times)."""
         key = (k.rule, k.quantity)
