@@ -94,7 +94,13 @@ def _at_least_cells(text: str, width: int) -> bool:
     character is one cell or two: ``len(text) >= width`` is enough, and under half of
     ``width`` characters can never reach it)."""
     n = len(text)
-    return n >= width or (2 * n >= width and cells(text) >= width)
+    if n >= width:
+        return True
+    if 2 * n < width:
+        return False
+    # every Han character is two cells wide (U+4E00-U+9FFF are all East Asian Wide): enough
+    # of them decide without counting the width of each character
+    return n + len(_HAN.findall(text)) >= width or cells(text) >= width
 
 
 def _wrap_width(lines: list[str]) -> int | None:
