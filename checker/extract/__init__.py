@@ -204,22 +204,22 @@ def extract(doc: Document) -> list[Mention]:
     hant = doc.variant == "hant"
     out: list[Mention] = []
     prev_end = 0
-    pos = 0
-    search = _MASTER_RE.search
-    while (m := search(norm, pos)) is not None:
-        pos = max(m.end(), pos + 1)
+    line_starts = doc.line_starts
+    # a match is never empty, so each search goes on where the last match ended
+    scan = _MASTER_RE.scanner(norm).search
+    while (m := scan()) is not None:
         found = _read(m, norm, text, hant, prev_end)
         if found is _TWO_QUANTITIES:
             # "下降0.5个百分点至12.3%": the connector joins two quantities, not a range; read the
             # first end on its own and go on scanning after the connector
-            first = search(norm, m.start(), m.start("conn"))
+            first = _MASTER_RE.search(norm, m.start(), m.start("conn"))
             found = _read(first, norm, text, hant, prev_end) if first is not None else ()
             if found is _TWO_QUANTITIES:
                 found = ()
-            pos = m.end("conn")
+            scan = _MASTER_RE.scanner(norm, m.end("conn")).search
         for start, end, q in found:
-            line, col = doc.position(start)
-            out.append(Mention(start, end, line, col, text[start:end], q))
+            i = bisect.bisect_right(line_starts, start) - 1  # Document.position
+            out.append(Mention(start, end, i + 1, start - line_starts[i] + 1, text[start:end], q))
             prev_end = end
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
@@ -425,6 +425,8 @@ _NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿0123456789"
 def _tenths_and_units(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Tenths written with their hundredths (四成八): the mention takes the digit after 成."""
     norm = doc.norm
+    if "成" not in norm:
+        return list(mentions)
     out = []
     for m in mentions:
         q = m.quantity
@@ -776,11 +778,21 @@ def _bounded(q: Quantity, bound: str | None, post: str | None, *, approx: bool =
 _MAX_AMOUNT = Decimal(10) ** 20
 
 
+#: _clean's answers by value (the same amounts recur); the answer depends on the value only.
+_CLEANED: dict[Decimal, Decimal] = {}
+
+
 def _clean(d: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (1640000000.0 -> 1640000000)."""
-    if d == d.to_integral_value():
+    if not d:  # 0 and -0 are equal but written apart: never from the memo
         return d.quantize(_ONE)
-    return d.normalize()
+    cleaned = _CLEANED.get(d)
+    if cleaned is None:
+        cleaned = d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
+        if len(_CLEANED) >= _NUMERALS_MAX:
+            _CLEANED.clear()
+        _CLEANED[d] = cleaned
+    return cleaned
 
 
 __all__ = ["extract", "parse_quantity"]
