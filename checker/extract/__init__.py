@@ -156,8 +156,8 @@ _MASTER_RE = re.compile(
 # Look-back before a number: an optional hedge word, then an optional currency word.
 # Accepted (at the end of the window): 约 | 约合人民币 | 超过 | 大约为 | $ | 人民币 | 多达
 _PREFIX_RE = re.compile(
-    rf"""(?:(?P<hedge>{_alternation(_HEDGE_BEFORE)}){_SP})?
-         (?:(?P<cur>{_alternation(_CURRENCY_BEFORE)}){_SP})?$""",
+    rf"""(?:(?P<hedge>{_guarded(_HEDGE_BEFORE)}){_SP})?
+         (?:(?P<cur>{_guarded(_CURRENCY_BEFORE)}){_SP})?$""",
     re.VERBOSE,
 )
 
@@ -588,7 +588,7 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
                        and g[_C2] is None)  # 百亿, 千亿 with no digit in front: approximate
     b = _bound_of(bound, post, value.vague or round_magnitude)
     low, high = value.low, value.high
-    if max(abs(low), abs(high)) >= _MAX_AMOUNT:
+    if abs(low) >= _MAX_AMOUNT or abs(high) >= _MAX_AMOUNT:
         return ()  # a run of twenty-odd digits is an identifier or noise, not an amount
     low, high = _clean(low), (_clean(high) if high is not low else None)
     if high is None:  # one Decimal for both ends: cleaned once
@@ -607,7 +607,9 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
 def _prefix(norm: str, pos: int, prev_end: int) -> tuple[int, str | None, str | None]:
     """Start of the mention (hedge and currency words included), the hedge's bound,
     and the currency written in front (ISO code), if any."""
-    lo = max(prev_end, pos - _LOOKBACK)
+    lo = pos - _LOOKBACK
+    if lo < prev_end:
+        lo = prev_end
     if lo >= pos:
         return pos, None, None
     # cheap rejection: most numbers follow a character that ends no hedge or currency word
