@@ -383,7 +383,7 @@ _LATIN = LazyPattern(
 
 #: What every _LATIN match holds: its number's last digit, then the scale word.  It starts with
 #: a digit, so the regex engine skips to candidates; _LATIN's optional currency prefix does not.
-_LATIN_HINT = re.compile(r"\d\s?(?:thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])")
+_LATIN_HINT = re.compile(r"\d\s?(?=[tmbkKMBT])(?:thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])")
 
 
 def _latin_magnitudes(doc: Document, mentions: list[Mention]) -> list[Mention]:

@@ -14,7 +14,7 @@ import os
 from typing import IO, Iterable, Sequence
 
 from ..amounts import value_text
-from ..display import display, terminal
+from ..display import display, json_string, terminal
 from ..model import Document, Mention
 from .common import json_dumps, json_scalar
 
@@ -61,7 +61,7 @@ def mentions_json(items: Iterable[tuple[Document, list[Mention]]]) -> str:
             classifier = words.get(q.classifier)
             if classifier is None:
                 classifier = words[q.classifier] = json_scalar(q.classifier, memo)
-            append(fmt(path, m.line, m.col, m.start, m.end, json_scalar(m.text, memo),
+            append(fmt(path, m.line, m.col, m.start, m.end, json_string(m.text),
                        "null" if low is None else json_scalar(low, memo),
                        "null" if high is None else json_scalar(high, memo), bound, unit, classifier))
     if not records:
