@@ -590,9 +590,7 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     low, high = value.low, value.high
     if abs(low) >= _MAX_AMOUNT or abs(high) >= _MAX_AMOUNT:
         return ()  # a run of twenty-odd digits is an identifier or noise, not an amount
-    low, high = _clean(low), (_clean(high) if high is not low else None)
-    if high is None:  # one Decimal for both ends: cleaned once
-        high = low
+    low, high = _clean(low), _clean(high)
     if low != high and not value.vague:
         pass  # a stated range keeps both ends under any bound (多达5万亿-7万亿: le)
     elif b == "gt" or b == "ge":
