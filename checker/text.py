@@ -141,8 +141,16 @@ def _regional_terms() -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in pairs.items() if len(str(k)) == len(str(v)))
 
 
+@lru_cache(maxsize=1)
+def _any_regional_term() -> re.Pattern:
+    """Any of the regional words: one scan tells whether there is anything to replace."""
+    return re.compile("|".join(re.escape(regional) for regional, _ in _regional_terms()) or "(?!)")
+
+
 def to_mainland_terms(text: str) -> str:
     """晶片 -> 芯片, 资料中心 -> 数据中心 …: regional vocabulary in the words rules are written in."""
+    if _any_regional_term().search(text) is None:  # most copy: one scan instead of one per word
+        return text
     for regional, mainland in _regional_terms():
         if regional in text:
             text = text.replace(regional, mainland)

@@ -37,6 +37,13 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _guarded(words) -> str:
+    """``_alternation(words)`` behind a look-ahead for the first characters of the words: the
+    regex engine tries the alternatives one after the other, so a position where none can
+    start fails on one character-class test instead of one test per word."""
+    return f"(?=[{''.join(sorted({re.escape(w[0]) for w in words}))}])(?:{_alternation(words)})"
+
+
 # --- unit table: the word after a number -> (kind, unit, scale) -----------------------
 # kind: "money", "ratio", "phys", "count", "duration", "date"
 _UNIT_INFO: dict[str, tuple[str, str, Decimal]] = {}
@@ -67,6 +74,7 @@ _DIG = "".join(_LEX["digits"])  # 零〇一二两三四五六七八九
 _NOMAG_START = _DIG + "".join(_LEX["small_units"])  # a Chinese numeral starts with these
 _NOMAG = _NOMAG_START + "几"  # inside it, 几 is a digit too (十几); 几家 alone is not an amount
 _BIG = "".join(_LEX["big_units"])  # 万亿 (兆 is handled apart: it may be "mega")
+_BIG_ZHAO = _BIG + "兆"
 _MORE = "".join(_LEX["more_words"])  # 多余
 _CONN = "".join(re.escape(c) for c in _LEX["range_connectors"])
 # 兆 before these is the prefix "mega" of a unit (兆瓦, 兆赫, 兆字节), not 10^12.
@@ -79,8 +87,8 @@ _SP = r"[ \t\xa0]?"  # one optional space ("1 万亿", "超过 35 亿美元"); N
 # A unit after a number.  ASCII symbols must not run on into a word (5nm, not 5nmX);
 # 成 is tenths only when it does not start a word (一成不变, 成为).
 _UNIT_ALT = (
-    rf"(?:{_alternation(_OTHER_UNITS)}"
-    rf"|(?:{_alternation(_ASCII_UNITS)})(?![A-Za-z])"
+    rf"(?:{_guarded(_OTHER_UNITS)}"
+    rf"|(?:{_guarded(_ASCII_UNITS)})(?![A-Za-z])"
     rf"|成(?![{''.join(_LEX['cheng_not_before'])}]))"
 )
 
@@ -139,8 +147,8 @@ _MASTER_RE = re.compile(
         (?(unit)|(?(u1)|(?(am1)|(?(cm1)|(?(am2)|(?(cm2)|(?(sym)|(?!))))))))
         (?P<more>[{_MORE}](?![{_NOMAG}\d]))?
     )
-    (?:{_SP}(?P<post>{_alternation(_HEDGE_AFTER)}))?
-    (?:{_SP}/{_SP}(?P<per>{_alternation(_LEX['per_words'])}))?
+    (?:{_SP}(?P<post>{_guarded(_HEDGE_AFTER)}))?
+    (?:{_SP}/{_SP}(?P<per>{_guarded(_LEX['per_words'])}))?
     """,
     re.VERBOSE,
 )
@@ -148,8 +156,8 @@ _MASTER_RE = re.compile(
 # Look-back before a number: an optional hedge word, then an optional currency word.
 # Accepted (at the end of the window): 约 | 约合人民币 | 超过 | 大约为 | $ | 人民币 | 多达
 _PREFIX_RE = re.compile(
-    rf"""(?:(?P<hedge>{_alternation(_HEDGE_BEFORE)}){_SP})?
-         (?:(?P<cur>{_alternation(_CURRENCY_BEFORE)}){_SP})?$""",
+    rf"""(?:(?P<hedge>{_guarded(_HEDGE_BEFORE)}){_SP})?
+         (?:(?P<cur>{_guarded(_CURRENCY_BEFORE)}){_SP})?$""",
     re.VERBOSE,
 )
 
@@ -196,22 +204,22 @@ def extract(doc: Document) -> list[Mention]:
     hant = doc.variant == "hant"
     out: list[Mention] = []
     prev_end = 0
-    pos = 0
-    search = _MASTER_RE.search
-    while (m := search(norm, pos)) is not None:
-        pos = max(m.end(), pos + 1)
+    line_starts = doc.line_starts
+    # a match is never empty, so each search goes on where the last match ended
+    scan = _MASTER_RE.scanner(norm).search
+    while (m := scan()) is not None:
         found = _read(m, norm, text, hant, prev_end)
         if found is _TWO_QUANTITIES:
             # "下降0.5个百分点至12.3%": the connector joins two quantities, not a range; read the
             # first end on its own and go on scanning after the connector
-            first = search(norm, m.start(), m.start("conn"))
+            first = _MASTER_RE.search(norm, m.start(), m.start("conn"))
             found = _read(first, norm, text, hant, prev_end) if first is not None else ()
             if found is _TWO_QUANTITIES:
                 found = ()
-            pos = m.end("conn")
+            scan = _MASTER_RE.scanner(norm, m.end("conn")).search
         for start, end, q in found:
-            line, col = doc.position(start)
-            out.append(Mention(start, end, line, col, text[start:end], q))
+            i = bisect.bisect_right(line_starts, start) - 1  # Document.position
+            out.append(Mention(start, end, i + 1, start - line_starts[i] + 1, text[start:end], q))
             prev_end = end
     words = _ratio_words(doc, out) if "翻" in norm or "半" in norm else ()
     if words:
@@ -284,8 +292,11 @@ def _rate_denominators(doc: Document, mentions: list[Mention]) -> list[Mention]:
             out.append(m)
             continue
         after = _PER_AFTER.match(norm, m.end)
-        clause = _clause_start(norm, m.start)
-        before = _PER_BEFORE.search(norm, clause, m.start)
+        # _PER_BEFORE starts with 每: without one in the look-back, the clause need not be found
+        if norm.rfind("每", max(0, m.start - CLAUSE_LOOK_BACK), m.start) == -1:
+            before = None
+        else:
+            before = _PER_BEFORE.search(norm, _clause_start(norm, m.start), m.start)
         found = after or before
         if found is None or (before and not after and not before.group("noun")):
             out.append(m)
@@ -372,7 +383,7 @@ _LATIN = LazyPattern(
 
 #: What every _LATIN match holds: its number's last digit, then the scale word.  It starts with
 #: a digit, so the regex engine skips to candidates; _LATIN's optional currency prefix does not.
-_LATIN_HINT = re.compile(r"\d\s?(?:thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])")
+_LATIN_HINT = re.compile(r"\d\s?(?=[tmbkKMBT])(?:thousand|million|billion|trillion|mn|bn|tn|[kKMBT])(?![A-Za-z0-9])")
 
 
 def _latin_magnitudes(doc: Document, mentions: list[Mention]) -> list[Mention]:
@@ -414,6 +425,8 @@ _NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿0123456789"
 def _tenths_and_units(doc: Document, mentions: list[Mention]) -> list[Mention]:
     """Tenths written with their hundredths (四成八): the mention takes the digit after 成."""
     norm = doc.norm
+    if "成" not in norm:
+        return list(mentions)
     out = []
     for m in mentions:
         q = m.quantity
@@ -466,58 +479,79 @@ def parse_quantity(text: str) -> Quantity | None:
 # --- reading one match -------------------------------------------------------------
 
 
+#: Index of each named group of _MASTER_RE in ``Match.groups()``: one call gives every group
+#: of a match (a ``group(name)`` call per field cost more than the rest of reading it).
+_G = {name: index - 1 for name, index in _MASTER_RE.groupindex.items()}
+_FRAC, _SYM, _UNIT, _U1, _CONN_G, _N2 = _G["frac"], _G["sym"], _G["unit"], _G["u1"], _G["conn"], _G["n2"]
+_A1, _AV1, _AM1, _C1, _CM1 = _G["a1"], _G["av1"], _G["am1"], _G["c1"], _G["cm1"]
+_A2, _AV2, _AM2, _C2, _CM2 = _G["a2"], _G["av2"], _G["am2"], _G["c2"], _G["cm2"]
+_MORE_G, _POST, _PER = _G["more"], _G["post"], _G["per"]
+_COUNTED = ("count", "duration")
+
+
 def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     """The mentions a match stands for: none (a date, a model name, the article 一…)
     or one; or _TWO_QUANTITIES for a "range" whose ends carry different units
-    (3万美元至5亿元, 0.5个百分点至12.3%), which the caller reads as two."""
-    if m.group("frac") is not None:
+    (3万美元至5亿元, 0.5个百分点至12.3%), which the caller reads as two.
+
+    What cannot be an amount (a date, a year, a process node, the article 一, a lone 万) is
+    turned away first, before the hedge and the number are read."""
+    g = m.groups()
+    if g[_FRAC] is not None:
         q = _fraction(m)
         if q is None:
             return ()
         start, bound, _ = _prefix(norm, m.start(), prev_end)
-        return ((start, m.end(), _bounded(q, bound, m.group("post"))),)
+        return ((start, m.end(), _bounded(q, bound, g[_POST])),)
 
-    unit_w = m.group("unit")
-    u1 = m.group("u1")
-    conn = m.group("conn")
+    unit_w = g[_UNIT]
+    u1 = g[_U1]
+    conn = g[_CONN_G]
     if conn is None and u1 is not None:
-        unit_w, unit_span = u1, m.span("u1")
+        unit_w, unit_group = u1, "u1"
     else:
-        unit_span = m.span("unit") if unit_w is not None else None
+        unit_group = "unit" if unit_w is not None else None
     info = _UNIT_INFO.get(unit_w) if unit_w is not None else None
     kind = info[0] if info else None
 
-    n2 = m.group("n2") if conn is not None else None
+    n2 = g[_N2] if conn is not None else None
+    c1 = g[_C1]
 
     # --- things that look like numbers and are not amounts -----------------------
     if kind == "date":
         return ()
-    if unit_w == "年" and _is_year(m, 1, norm) or (n2 is not None and unit_w == "年" and _is_year(m, 2, norm)):
+    if unit_w == "年" and (_year_digits(g[_A1]) or _AFTER_YEAR_RE.match(norm, _unit_end(m, g)) is not None
+                           or (n2 is not None and _year_digits(g[_A2]))):
         return ()
-    if kind == "phys" and info[1] in _PROCESS_UNITS and _PROCESS_RE.match(norm, m.end("unit") if m.group("unit") else m.end("u1")):
+    if kind == "phys" and info[1] in _PROCESS_UNITS and _PROCESS_RE.match(norm, _unit_end(m, g)):
         return ()
+    if n2 is None and c1 is not None:
+        # the article 一 before a measure word (一家公司, 一个星期) is not a count
+        if c1 in _ARTICLES and kind in _COUNTED:
+            return ()
+        if not _chinese_ok(c1, info is not None):
+            return ()
 
     # --- hedge and currency words in front (约合人民币50.26万亿元, 超过$3) ------------
     start, bound, cur_before = _prefix(norm, m.start(), prev_end)
-    if m.group("sym") is not None:
-        cur_before = _CURRENCY_BEFORE[m.group("sym")]
+    sym = g[_SYM]
+    if sym is not None:
+        cur_before = _CURRENCY_BEFORE[sym]
 
     zhao = _zhao(hant, unit_w, kind, cur_before)
-    v1 = _numeral(m, 1, zhao)
+    v1 = _numeral(g[_A1], g[_AV1], g[_AM1], c1, zhao)
     if v1 is None:
         return ()
-    v2 = _numeral(m, 2, zhao) if n2 is not None else None
-    if n2 is not None and v2 is None:
-        return ()
-
-    # a range whose sides carry different units is two quantities
-    if n2 is not None and u1 is not None and m.group("unit") is not None and _UNIT_INFO.get(u1) != _UNIT_INFO.get(m.group("unit")):
-        return _TWO_QUANTITIES
-
     if n2 is not None:
+        v2 = _numeral(g[_A2], g[_AV2], g[_AM2], g[_C2], zhao)
+        if v2 is None:
+            return ()
+        # a range whose sides carry different units is two quantities
+        if u1 is not None and g[_UNIT] is not None and _UNIT_INFO.get(u1) != _UNIT_INFO.get(g[_UNIT]):
+            return _TWO_QUANTITIES
         # the connector carries the multiplier back: 3～5亿 is 3亿-5亿
-        if not _has_mag(m, 1) and _has_mag(m, 2):
-            mult = _trailing_multiplier(m, 2, zhao)
+        if g[_AM1] is None and g[_CM1] is None and (g[_AM2] is not None or g[_CM2] is not None):
+            mult = _trailing_multiplier(g[_AM2], g[_C2], zhao)
             if mult is None:
                 return ()
             v1 = v1.scaled(mult)
@@ -527,49 +561,53 @@ def _read(m: re.Match, norm: str, text: str, hant: bool, prev_end: int):
     else:
         value = v1
 
-    # the article 一 before a measure word (一家公司, 一个星期) is not a count
-    if (n2 is None and m.group("c1") in _ARTICLES and kind in ("count", "duration")):
-        return ()
-    if m.group("c1") is not None and n2 is None and not _chinese_ok(m.group("c1"), info is not None):
-        return ()
-
-    unit, classifier, scale = _unit_of(info, unit_w, unit_span, text, cur_before)
-    if unit is None:
-        return ()
+    if info is None:  # _unit_of
+        unit, classifier, scale = (cur_before if cur_before is not None else "number"), None, _ONE
+    else:
+        unit, classifier, scale = _unit_of(info, unit_w, m.span(unit_group) if kind in _COUNTED else None, text,
+                                           cur_before)
+        if unit is None:
+            return ()
     if unit == "number" and start > 0 and norm[start - 1] == "每":
         return ()  # "每百万token 5美元": the denominator of a rate, not an amount
     if scale != _ONE:
         value = value.scaled(scale)
 
-    more = m.group("more")
+    more = g[_MORE_G]
+    post = g[_POST]
+    per = g[_PER]
     end = m.end()
-    if more is not None and kind not in ("count", "duration"):
+    if more is not None and kind not in _COUNTED:
         # 多 after a currency or ratio word is not ours (美元多达…): give it back
-        end = m.start("more") if m.group("post") is None and m.group("per") is None else end
+        end = m.start("more") if post is None and per is None else end
         more = None
 
     if bound is None and more is not None:
         bound = "gt"  # 2年多
-    post = m.group("post")
-    b = _bound_of(bound, post, value.vague or _round_magnitude(m))
-    if max(abs(value.low), abs(value.high)) >= _MAX_AMOUNT:
+    round_magnitude = (c1 is not None and len(c1) >= 2 and c1[0] in "百千" and c1[1] in _BIG_ZHAO
+                       and g[_C2] is None)  # 百亿, 千亿 with no digit in front: approximate
+    b = _bound_of(bound, post, value.vague or round_magnitude)
+    low, high = value.low, value.high
+    if abs(low) >= _MAX_AMOUNT or abs(high) >= _MAX_AMOUNT:
         return ()  # a run of twenty-odd digits is an identifier or noise, not an amount
-    low, high = _clean(value.low), _clean(value.high)
+    low, high = _clean(low), _clean(high)
     if low != high and not value.vague:
         pass  # a stated range keeps both ends under any bound (多达5万亿-7万亿: le)
     elif b == "gt" or b == "ge":
         high = None
     elif b == "lt" or b == "le":
         low = None
-    q = Quantity(low, high, b, unit, classifier,
-                 _clean(value.step) if value.step is not None else None, value.vague, m.group("per"))
+    step = value.step
+    q = Quantity(low, high, b, unit, classifier, _clean(step) if step is not None else None, value.vague, per)
     return ((start, end, q),)
 
 
 def _prefix(norm: str, pos: int, prev_end: int) -> tuple[int, str | None, str | None]:
     """Start of the mention (hedge and currency words included), the hedge's bound,
     and the currency written in front (ISO code), if any."""
-    lo = max(prev_end, pos - _LOOKBACK)
+    lo = pos - _LOOKBACK
+    if lo < prev_end:
+        lo = prev_end
     if lo >= pos:
         return pos, None, None
     # cheap rejection: most numbers follow a character that ends no hedge or currency word
@@ -607,25 +645,41 @@ def _fraction(m: re.Match) -> Quantity | None:
     return Quantity(low=_clean(value), high=_clean(value), bound="exact", unit="percent", step=step)
 
 
-def _numeral(m: re.Match, i: int, zhao: Decimal) -> Numeral | None:
-    a = m.group(f"a{i}")
+#: _numeral's answers by what was written: the same figure (98, 2.5万) recurs across a corpus.
+_NUMERALS: dict[tuple, Numeral | None] = {}
+_NUMERALS_MAX = 1 << 16
+
+
+def _numeral(a: str | None, av: str | None, am: str | None, c: str | None, zhao: Decimal) -> Numeral | None:
+    """One end of a match read as a number: digits ``a`` (with 多 ``av`` and a multiplier
+    ``am`` after them) or a Chinese numeral ``c``."""
+    key = (a, av, am, c, zhao)
+    try:
+        return _NUMERALS[key]
+    except KeyError:
+        pass
+    if len(_NUMERALS) >= _NUMERALS_MAX:
+        _NUMERALS.clear()
+    value = _NUMERALS[key] = _read_numeral(a, av, am, c, zhao)
+    return value
+
+
+def _read_numeral(a, av, am, c, zhao: Decimal) -> Numeral | None:
     if a is not None:
         v = parse_numeral(a)
         if v is None:
             return None
-        if m.group(f"av{i}") is not None:
+        if av is not None:
             lo = v.low
             v = parse_numeral(a + "多")
             if v is None:
                 v = Numeral(lo, lo, None)
-        mag = m.group(f"am{i}")
-        if mag:
-            mult = multiplier(mag, zhao=zhao)
+        if am:
+            mult = multiplier(am, zhao=zhao)
             if mult is None:
                 return None
             v = v.scaled(mult)
         return v
-    c = m.group(f"c{i}")
     if not c:
         return None
     if c[0] in "零〇":
@@ -633,16 +687,11 @@ def _numeral(m: re.Match, i: int, zhao: Decimal) -> Numeral | None:
     return parse_chinese(c.replace("个", ""), zhao=zhao)
 
 
-def _has_mag(m: re.Match, i: int) -> bool:
-    return m.group(f"am{i}") is not None or m.group(f"cm{i}") is not None
-
-
-def _trailing_multiplier(m: re.Match, i: int, zhao: Decimal) -> Decimal | None:
-    mag = m.group(f"am{i}")
+def _trailing_multiplier(am: str | None, c: str | None, zhao: Decimal) -> Decimal | None:
+    mag = am
     if mag is None:
-        c = m.group(f"c{i}")
         k = len(c)
-        while k > 0 and c[k - 1] in _BIG + "兆":
+        while k > 0 and c[k - 1] in _BIG_ZHAO:
             k -= 1
         mag = c[k:]
     return multiplier(mag, zhao=zhao)
@@ -656,13 +705,14 @@ def _min_step(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return min(a, b)
 
 
-def _is_year(m: re.Match, i: int, norm: str) -> bool:
-    """2024年, 2019 年, 24年3月, 24年底: a year, never an amount."""
-    a = m.group(f"a{i}")
-    if a is not None and len(a) == 4 and a.isdigit() and 1000 <= int(a) <= 2999:
-        return True
-    unit_end = m.end("unit") if m.group("unit") is not None else m.end("u1")
-    return _AFTER_YEAR_RE.match(norm, unit_end) is not None
+def _year_digits(a: str | None) -> bool:
+    """2024 (before 年): four digits from 1000 to 2999 are a year, never an amount."""
+    return a is not None and len(a) == 4 and a.isdigit() and 1000 <= int(a) <= 2999
+
+
+def _unit_end(m: re.Match, g: tuple) -> int:
+    """Where the match's unit word ends (24年3月, 24年底: what follows 年 makes it a date)."""
+    return m.end("unit") if g[_UNIT] is not None else m.end("u1")
 
 
 def _chinese_ok(c: str, has_unit: bool) -> bool:
@@ -673,12 +723,6 @@ def _chinese_ok(c: str, has_unit: bool) -> bool:
     if not has_unit and c in ("千万", "万万"):
         return False
     return True
-
-
-def _round_magnitude(m: re.Match) -> bool:
-    """百亿, 千亿 with no digit in front: an order of magnitude, read as approximate."""
-    c = m.group("c1")
-    return c is not None and len(c) >= 2 and c[0] in "百千" and c[1] in _BIG + "兆" and m.group("c2") is None
 
 
 def _zhao(hant: bool, unit_w: str | None, kind: str | None, cur_before: str | None) -> Decimal:
@@ -734,11 +778,21 @@ def _bounded(q: Quantity, bound: str | None, post: str | None, *, approx: bool =
 _MAX_AMOUNT = Decimal(10) ** 20
 
 
+#: _clean's answers by value (the same amounts recur); the answer depends on the value only.
+_CLEANED: dict[Decimal, Decimal] = {}
+
+
 def _clean(d: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation (1640000000.0 -> 1640000000)."""
-    if d == d.to_integral_value():
+    if not d:  # 0 and -0 are equal but written apart: never from the memo
         return d.quantize(_ONE)
-    return d.normalize()
+    cleaned = _CLEANED.get(d)
+    if cleaned is None:
+        cleaned = d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
+        if len(_CLEANED) >= _NUMERALS_MAX:
+            _CLEANED.clear()
+        _CLEANED[d] = cleaned
+    return cleaned
 
 
 __all__ = ["extract", "parse_quantity"]

@@ -117,7 +117,18 @@ def is_traditional(text: str, simplified: str) -> bool:
                 return HAN.search(text) is not None  # a share of no Han characters is 0
     if not changed:
         return False
-    han = len(HAN.findall(text))
+    # A few changes (Simplified copy with a variant or two): count the Han characters only until
+    # they are enough to outweigh the changes (the count only grows, so the answer is known).
+    # Blocks start at about twice the count needed and double.
+    han = 0
+    at = 0
+    size = max(64, int(2 * changed / HANT_SHARE))
+    while at < len(text):
+        han += len(HAN.findall(text, at, at + size))
+        if not changed > HANT_SHARE * han:
+            return False
+        at += size
+        size *= 2
     return han > 0 and changed > HANT_SHARE * han
 
 

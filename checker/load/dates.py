@@ -110,9 +110,16 @@ def front_matter_date(front: dict | None) -> _dt.date | None:
     return None
 
 
+#: What every date line holds (the date part of each pattern above, without their context):
+#: most tops hold none, and one scan for it spares the line patterns.
+_ANY_DATE = re.compile(r"(?:19|20)\d\d\s*(?:[-/.]|年)\s*\d{1,2}\s*(?:[-/.]|月)\s*\d{1,2}")
+
+
 def date_line(norm: str) -> _dt.date | None:
     """The article's date as a line near the top states it (the module docstring)."""
     top = scan_view(norm[:DATE_LINE_SCAN])
+    if _ANY_DATE.search(top) is None:
+        return None
     for m in _DATE_LINE.finditer(top):
         found = parse_date(m.group("date"))
         if found:

@@ -46,6 +46,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(rf"(?P<han>[\u4e00-\u9fff])\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 _HEADLINE_MARK = re.compile(r"[!?](?=\s*[\u4e00-\u9fffA-Za-z0-9])")
+#: What a pinyin gloss holds after its character: "(" and a toned syllable.  _PINYIN itself,
+#: searched over a whole page, would stop at every Han character.
+_PINYIN_HINT = re.compile(rf"\((?=[a-zü{_TONED}]*[{_TONED}])[a-zü{_TONED}]{{1,7}}\)")
 #: A headline is a short line with no sentence punctuation inside.
 HEADLINE_MAX = 60
 
@@ -57,20 +60,32 @@ def segmentation_view(norm: str) -> str:
     lines = norm.split("\n")
     width = _wrap_width(lines)
     out: list[str] = []
-    for i, line in enumerate(lines):
-        if "(" in line:
-            line = _PINYIN.sub(lambda m: " " * (len(m.group()) - 1) + m.group("han"), line)
-        if "[" in line:
-            line = _REFERENCE.sub(lambda m: " " * len(m.group()), line)
-        if " - " in line or "•" in line or " · " in line:
-            line = _BULLET.sub(lambda m: (m.group("pad") or "") + "\n", line)
-        if " | " in line:
-            line = _CELL.sub(",", line)
+    # What the document holds at all decides which steps can change a line (most pages have no
+    # pinyin, reference marks, bullets or cells); a line that one step changed gets every later
+    # step (blanking can bring " - " together).
+    pinyin = "(" in norm and _PINYIN_HINT.search(norm) is not None
+    references = "[" in norm and _REFERENCE.search(norm) is not None
+    listed = " - " in norm or "•" in norm or " · " in norm or " | " in norm
+    for line in lines:
+        changed = False
+        if pinyin and "(" in line:
+            line, n = _PINYIN.subn(lambda m: " " * (len(m.group()) - 1) + m.group("han"), line)
+            changed = n > 0
+        if (references or changed) and "[" in line:
+            line, n = _REFERENCE.subn(lambda m: " " * len(m.group()), line)
+            changed = changed or n > 0
+        if listed or changed:
+            if " - " in line or "•" in line or " · " in line:
+                line = _BULLET.sub(lambda m: (m.group("pad") or "") + "\n", line)
+            if " | " in line:
+                line = _CELL.sub(",", line)
         stripped = line.strip()
         if stripped and len(stripped) <= HEADLINE_MAX and "。" not in stripped and "," not in stripped[:-1] \
                 and "[" not in stripped and _HAN.search(stripped):
-            line = _HEADLINE_SPACE.sub(lambda m: "," + m.group()[1:], line)
-            line = _HEADLINE_MARK.sub(",", line)
+            if " " in line or "\u3000" in line:  # what _HEADLINE_SPACE breaks at
+                line = _HEADLINE_SPACE.sub(lambda m: "," + m.group()[1:], line)
+            if "!" in line or "?" in line:  # what _HEADLINE_MARK breaks at
+                line = _HEADLINE_MARK.sub(",", line)
         out.append(line)
     if width is None:  # not hard-wrapped: every line break stays
         return "\n".join(out)
@@ -94,7 +109,13 @@ def _at_least_cells(text: str, width: int) -> bool:
     character is one cell or two: ``len(text) >= width`` is enough, and under half of
     ``width`` characters can never reach it)."""
     n = len(text)
-    return n >= width or (2 * n >= width and cells(text) >= width)
+    if n >= width:
+        return True
+    if 2 * n < width:
+        return False
+    # every Han character is two cells wide (U+4E00-U+9FFF are all East Asian Wide): enough
+    # of them decide without counting the width of each character
+    return n + len(_HAN.findall(text)) >= width or cells(text) >= width
 
 
 def _wrap_width(lines: list[str]) -> int | None:

@@ -14,7 +14,7 @@ import os
 from typing import IO, Iterable, Sequence
 
 from ..amounts import value_text
-from ..display import display, terminal
+from ..display import display, json_string, terminal
 from ..model import Document, Mention
 from .common import json_dumps, json_scalar
 
@@ -33,23 +33,37 @@ def mention_record(doc: Document, m: Mention) -> dict:
 
 #: One mention as ``json_dumps`` lays it out inside ``{"version": 1, "mentions": [...]}``.
 _RECORD = "".join(f',\n      "{key}": {{}}' for key in MENTION_KEYS)[1:]
+_RECORD_BRACED = "{{" + _RECORD + "\n    }}"
 
 
 def mentions_json(items: Iterable[tuple[Document, list[Mention]]]) -> str:
     """``json_dumps({"version": 1, "mentions": [mention_record(...), ...]})``, byte for byte, without
     building a dict per mention: the records are flat and of one shape, so each is one format
     call (the writer's time was most of ``extract --format json``).  Decimals are written digit
-    for digit as JSON numbers (33.33… for 三分之一 keeps its digits)."""
+    for digit as JSON numbers (33.33… for 三分之一 keeps its digits).  The words of a quantity
+    (bound, unit, measure word) are few: each is escaped once, then looked up."""
     memo: dict = {}
+    words: dict = {None: "null"}  # str (or None) -> its JSON literal
+    fmt = _RECORD_BRACED.format
     records = []
+    append = records.append
     for doc, mentions in items:
         path = json_scalar(doc.path, memo)
         for m in mentions:
             q = m.quantity
-            records.append("{" + _RECORD.format(
-                path, m.line, m.col, m.start, m.end, json_scalar(m.text, memo), json_scalar(q.low, memo),
-                json_scalar(q.high, memo), json_scalar(q.bound, memo), json_scalar(q.unit, memo),
-                json_scalar(q.classifier, memo)) + "\n    }")
+            low, high = q.low, q.high
+            bound = words.get(q.bound)
+            if bound is None:
+                bound = words[q.bound] = json_scalar(q.bound, memo)
+            unit = words.get(q.unit)
+            if unit is None:
+                unit = words[q.unit] = json_scalar(q.unit, memo)
+            classifier = words.get(q.classifier)
+            if classifier is None:
+                classifier = words[q.classifier] = json_scalar(q.classifier, memo)
+            append(fmt(path, m.line, m.col, m.start, m.end, json_string(m.text),
+                       "null" if low is None else json_scalar(low, memo),
+                       "null" if high is None else json_scalar(high, memo), bound, unit, classifier))
     if not records:
         return json_dumps({"version": 1, "mentions": []})
     return '{\n  "version": 1,\n  "mentions": [\n    ' + ",\n    ".join(records) + "\n  ]\n}"
