@@ -343,9 +343,7 @@ def _list_files(paths: Sequence[str], *, include=None, exclude=(),
 def _run_tasks(tasks: list[_Task], ruleset: RuleSet, date, jobs: int | None, chunk_size: int | None,
                start_method: str | None = None) -> Iterator[list[tuple]]:
     """Results chunk by chunk, as they complete.  At most two chunks per worker are in
-    flight, so memory does not grow with the corpus.  At the end of a run the per-group
-summaries of the groups it changed are rebuilt (``Archive.refresh_summaries``; a run
-that is interrupted leaves them marked stale, and the next run rebuilds them)."""
+    flight, so memory does not grow with the corpus."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     if chunk_size is None:
         chunk_size = max(1, min(64, len(tasks) // (jobs * 4) or 1))
@@ -421,8 +419,10 @@ def dask_client(target, *, workers: int | None = None) -> Iterator:
     if target == "local":
         n = max(1, workers or os.cpu_count() or 1)
         try:
+            # dashboard_address=None does not stop its HTTP server (dask/distributed#8136): a free
+            # port on 127.0.0.1, so a user's own cluster on 8787 is neither met nor warned about
             cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                               dashboard_address=None, silence_logs=logging.ERROR)
+                                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
         except Exception as exc:  # the workers' processes did not come up (resources, spawn)
             raise UsageError(f"cannot start a local Dask cluster ({exc.__class__.__name__}: {exc})",
                              hint="run without --dask, or lower --jobs", code="E209") from None
@@ -447,9 +447,7 @@ def dask_client(target, *, workers: int | None = None) -> Iterator:
 
 def _run_tasks_dask(tasks: list[_Task], ruleset: RuleSet, date, client, chunk_size: int) -> Iterator[list[tuple]]:
     """Results partition by partition, as the scheduler reports them done.  At most two
-    partitions per worker thread are in flight, so memory does not grow with the corpus.  At the end of a run the per-group
-summaries of the groups it changed are rebuilt (``Archive.refresh_summaries``; a run
-that is interrupted leaves them marked stale, and the next run rebuilds them)."""
+    partitions per worker thread are in flight, so memory does not grow with the corpus."""
     distributed = _distributed()
     chunks = [tasks[i:i + chunk_size] for i in range(0, len(tasks), chunk_size)]
     threads = sum(client.nthreads().values()) or 1

@@ -59,8 +59,9 @@ def cluster():
     """Two single-threaded workers in this process (fast to start on two cores)."""
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None,
-                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, \
+            distributed.Client(cluster) as client:
         yield client
 
 
@@ -99,10 +100,27 @@ def test_dask_indexing_into_postgresql_equals_a_local_run(corpus, ruleset, local
 
 
 def test_cli_dask_local_starts_a_cluster_and_indexes_the_same(corpus, local_content, monkeypatch, capsys):
+    import socket
+    import warnings
+
     from checker.cli import main
 
     monkeypatch.chdir(corpus)
-    assert main(["index", "corpus", "--db", "cli.sqlite", "--dask", "local", "--jobs", "2", "--no-progress"]) == 0
+    # a dashboard of the user's own on Dask's default port: the local cluster keeps off it, unwarned
+    taken = socket.socket()
+    try:
+        taken.bind(("127.0.0.1", 8787))
+        taken.listen()
+    except OSError:
+        pass  # in use already: taken either way
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert main(["index", "corpus", "--db", "cli.sqlite", "--dask", "local", "--jobs", "2",
+                         "--no-progress"]) == 0
+    finally:
+        taken.close()
+    assert not [w for w in caught if "8787" in str(w.message)]
     err = capsys.readouterr().err
     assert "2 Dask worker(s) of a local cluster" in err
     with Archive.open(corpus / "cli.sqlite") as archive:
