@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from checker.archive import Archive, archive_session
-from checker.checks.compare import _time_buckets
-from checker.checks.prepublish import time_buckets
+from checker.checks.compare import time_buckets
+from checker.checks.prepublish import _class_key
 from checker.index import index_paths
 from checker.pipeline import check, resolve_rules
 
@@ -189,23 +189,29 @@ def test_a_damaged_packed_summary_is_a_corrupt_index_error_not_a_traceback(retol
     assert "factcheck index" in done.stderr  # what to do
 
 
-def test_the_weighted_time_buckets_are_compares_time_buckets(retold):
-    rules = resolve_rules()
-    by_rule = {r.id: r for r in rules.rules}
+def test_a_class_weighing_its_claims_lands_in_the_bucket_of_each_of_its_claims(retold):
+    # what answering from summaries rests on: placed whole, with its claim count as its weight,
+    # a class of retold claims is in the time bucket compare puts each of its claims in
+    rules = {r.id: r for r in resolve_rules().rules}
     with Archive.open(retold / "i.sqlite") as archive:
-        claims = archive.claims_for_groups(archive.group_sizes())
-    rng = random.Random(3)
-    families: dict[tuple, list] = {}
-    for c in claims:
-        families.setdefault((c.rule, c.subject, c.metric), []).append(c)
-    for (rule_id, _, _), members in families.items():
-        sample = rng.sample(members, min(len(members), 40))
-        # claims without a time or a date join the largest bucket: drop some dates to have them
-        sample = [c if rng.random() < 0.8 else c.__class__(**{**{f: getattr(c, f) for f in c.__dataclass_fields__},
-                                                               "doc_date": None, "time": None})
-                  for c in sample]
-        rule = by_rule.get(rule_id)
-        expected = [(label, sorted(id(c) for c in bucket)) for label, bucket in _time_buckets(list(sample), rule)]
-        got = [(label, sorted(id(c) for c, _ in bucket))
-               for label, bucket in time_buckets([(c, 1) for c in sample], rule)]
-        assert got == expected
+        groups = archive.group_sizes()
+        claims = archive.claims_for_groups(groups)
+        summaries = archive.summaries_for(groups)
+    checked = 0
+    for (subject, metric), summary in summaries.items():
+        for rule_id in {k.rule for k in summary.times}:
+            rule = rules.get(rule_id)
+            mine = [c for c in claims if (c.subject, c.metric, c.rule) == (subject, metric, rule_id)]
+            classes = sorted((k for k in summary.times if k.rule == rule_id),
+                             key=lambda k: (k.first_path, k.first_start))
+            labels: dict[tuple, set[str]] = {}
+            for label, bucket in time_buckets([(c, 1) for c in mine], rule):
+                for c, _ in bucket:
+                    key = _class_key(c.rule, c.qualifiers, c.negated, c.time, c.doc_date, c.mention.quantity)
+                    labels.setdefault(key, set()).add(label)
+            for label, bucket in time_buckets([(k, k.claims) for k in classes], rule):
+                for k, weight in bucket:
+                    key = _class_key(k.rule, k.qualifiers, k.negated, k.time, k.doc_date, k.quantity)
+                    assert labels[key] == {label}, (subject, metric, rule_id, key)
+                    checked += weight
+    assert checked == len(claims) > 0

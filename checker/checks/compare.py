@@ -164,59 +164,87 @@ def _time_buckets(members: list[Claim], rule: ClaimRule | None) -> list[tuple[st
     period code, "as of DATE", or "" for unknown): see the module docstring."""
     if rule is not None and rule.timeless:
         return [("", members)]
-    periods: dict[str, list[Claim]] = {}
-    as_of: list[Claim] = []
-    partial: list[Claim] = []
-    unknown: list[Claim] = []
-    for c in members:
-        time = _time_of(c)
+    return [(label, [c for c, _ in items]) for label, items in time_buckets([(c, 1) for c in members], rule)]
+
+
+def _read_at(item) -> tuple:
+    """Where a claim, or the first claim of a class of archive claims, stands in reading order."""
+    mention = getattr(item, "mention", None)
+    return (item.path, mention.start) if mention is not None else (item.first_path, item.first_start)
+
+
+def time_buckets(members: Sequence[tuple[object, int]], rule: ClaimRule | None) -> list[tuple[str, list]]:
+    """Compare's time buckets of weighted members: (claim, or class of archive claims that
+    compare cannot tell apart, and how many claims it stands for), in reading order.  A
+    bucket's size is the sum of its weights, so a class retold 1,000 times weighs what its
+    1,000 claims weigh where "the largest bucket" is chosen (the pre-publish check places the
+    archive's summaries with it)."""
+    if rule is not None and rule.timeless:
+        return [("", list(members))]
+    periods: dict[str, list] = {}
+    as_of, partial, unknown = [], [], []
+    for m in members:
+        time = _time_of(m[0])
         if time and _dated(time):
-            periods.setdefault(time, []).append(c)
+            periods.setdefault(time, []).append(m)
         elif time:
-            partial.append(c)  # a part of a year whose year is unknown (Q2, H1)
-        elif c.doc_date is not None:
-            as_of.append(c)
+            partial.append(m)  # a part of a year whose year is unknown (Q2, H1)
+        elif m[0].doc_date is not None:
+            as_of.append(m)
         else:
-            unknown.append(c)
+            unknown.append(m)
     spans = {code: period_span(code) for code in periods}
-    leftover: list[Claim] = []
-    for c in as_of:
-        fits = [code for code, span in spans.items() if span and span[0] <= c.doc_date <= span[1] + REPORT_LAG]
-        if fits:
-            best = min(fits, key=lambda k: (spans[k][1] - spans[k][0], -spans[k][1].toordinal()))
-            periods[best].append(c)
+    # an article date goes to the narrowest period it falls in (or is retold after), the latest
+    # of equally narrow ones: periods tried in that order, the first that fits wins
+    tried = [(code, span[0], span[1] + REPORT_LAG) for code, span in
+             sorted(((c, s) for c, s in spans.items() if s),
+                    key=lambda cs: (cs[1][1] - cs[1][0], -cs[1][1].toordinal()))]
+    leftover = []
+    best_for: dict[_dt.date, str | None] = {}  # many members share an article date
+    for m in as_of:
+        date = m[0].doc_date
+        if date not in best_for:
+            best_for[date] = next((code for code, start, end in tried if start <= date <= end), None)
+        best = best_for[date]
+        if best is not None:
+            periods[best].append(m)
         else:
-            leftover.append(c)
-    buckets = [(code, claims) for code, claims in periods.items()]
+            leftover.append(m)
+    buckets = [(code, items) for code, items in periods.items()]
     window = _dt.timedelta(days=(rule.window_days if rule is not None and rule.window_days else AS_OF_WINDOW))
-    leftover.sort(key=lambda c: (c.doc_date, c.path, c.mention.start))
-    for c in leftover:
-        if buckets and buckets[-1][0].startswith("as of ") and c.doc_date - buckets[-1][1][0].doc_date <= window:
-            buckets[-1][1].append(c)
+    leftover.sort(key=lambda m: (m[0].doc_date, _read_at(m[0])))
+    for m in leftover:
+        if buckets and buckets[-1][0].startswith("as of ") and \
+                m[0].doc_date - buckets[-1][1][0][0].doc_date <= window:
+            buckets[-1][1].append(m)
         else:
-            buckets.append((f"as of {c.doc_date.isoformat()}", [c]))
+            buckets.append((f"as of {m[0].doc_date.isoformat()}", [m]))
     # a part of a year with no year joins the largest group of that part (Q2 with 2024-Q2),
-    # else the claims of the same part; a claim of unknown time joins the largest group.
+    # else the members of the same part; a member of unknown time joins the largest group.
     # Neither ever makes an error against a claim of known time (see _check_group).
-    for c in partial:
-        part = _time_of(c)
+    sizes = [sum(w for _, w in items) for _, items in buckets]
+    for m in partial:
+        part = _time_of(m[0])
         fits = [i for i, (code, _) in enumerate(buckets) if code == part or code.endswith("-" + part)]
         if fits:
-            best = max(fits, key=lambda i: (len(buckets[i][1]), -i))
-            buckets[best][1].append(c)
+            best = max(fits, key=lambda i: (sizes[i], -i))
+            buckets[best][1].append(m)
+            sizes[best] += m[1]
         else:
-            buckets.append((part, [c]))
+            buckets.append((part, [m]))
+            sizes.append(m[1])
     if unknown:
         if buckets:
-            largest = max(range(len(buckets)), key=lambda i: (len(buckets[i][1]), -i))
+            largest = max(range(len(buckets)), key=lambda i: (sizes[i], -i))
             buckets[largest][1].extend(unknown)
         else:
-            buckets.append(("", unknown))
+            buckets.append(("", list(unknown)))
     return buckets
 
 
-def _time_of(claim: Claim) -> str | None:
-    return claim.time or claim.qualifier("period")
+def _time_of(item) -> str | None:
+    """A claim's (or a class's) time: its period, else the period qualifier."""
+    return item.time or item.qualifier("period")
 
 
 def _dated(code: str) -> bool:
@@ -601,4 +629,4 @@ def _check_family(fam: tuple, groups: dict[tuple, list[Claim]], rule: ClaimRule 
 
 
 __all__ = ["AS_OF_WINDOW", "MAX_PER_CLUSTER", "REPORT_LAG", "claim_interval", "clusters", "compare",
-           "detail_text", "family_and_group", "interval_shown", "split_qualifiers"]
+           "detail_text", "family_and_group", "interval_shown", "split_qualifiers", "time_buckets"]

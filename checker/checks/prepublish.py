@@ -10,7 +10,7 @@ disagree is counted over every claim of the finding's key, not only the listed o
 Against an index, ``SummaryPlan`` answers from the summaries (``archive.summary``: the
 classes of claims compare cannot tell apart, each counted): for each family of a draft
 claim it places the classes in compare's time buckets, weighted by their counts
-(``time_buckets``, the same rules as ``compare._time_buckets``), and reads for each bucket
+(``compare.time_buckets``, the one definition of compare's buckets), and reads for each bucket
 that holds a draft claim only a bounded number of claims per class (the first six in
 reading order, which hold every claim a bounded listing can pick, and the newest
 three).  Each such bucket is compared on its own (``parts``), so compare sees the same
@@ -28,9 +28,8 @@ import datetime as _dt
 from typing import Callable, Iterable, Sequence
 
 from ..amounts import value_text
-from ..attribute.periods import period_span
 from ..interval import Interval, interval
-from .compare import AS_OF_WINDOW, CONDITIONAL, REPORT_LAG, claim_interval, detail_text
+from .compare import CONDITIONAL, claim_interval, detail_text, time_buckets
 from .compare import family_and_group as _family
 from ..model import Claim, Finding
 from ..rules import ClaimRule, RuleSet
@@ -160,78 +159,6 @@ def _newest_first(c: Claim) -> tuple:
 
 
 # --- answering from the archive's summaries ---------------------------------------------------
-
-
-def _time_of(item) -> str | None:
-    return item.time or item.qualifier("period")
-
-
-def _dated(code: str) -> bool:
-    return code[:1].isdigit() or code.startswith("FY")
-
-
-def time_buckets(members: Sequence[tuple[object, int]], rule: ClaimRule | None) -> list[tuple[str, list]]:
-    """Compare's time buckets (``compare._time_buckets``) of weighted members: (claim or
-    class, how many claims it stands for), in reading order.  Sizes are sums of weights,
-    so a class retold 1,000 times weighs what its 1,000 claims weigh there."""
-    if rule is not None and rule.timeless:
-        return [("", list(members))]
-    periods: dict[str, list] = {}
-    as_of, partial, unknown = [], [], []
-    for m in members:
-        time = _time_of(m[0])
-        if time and _dated(time):
-            periods.setdefault(time, []).append(m)
-        elif time:
-            partial.append(m)
-        elif m[0].doc_date is not None:
-            as_of.append(m)
-        else:
-            unknown.append(m)
-    spans = {code: period_span(code) for code in periods}
-    # an article date goes to the narrowest period it falls in (or is retold after), the latest
-    # of equally narrow ones: periods tried in that order, the first that fits wins
-    tried = [(code, span[0], span[1] + REPORT_LAG) for code, span in
-             sorted(((c, s) for c, s in spans.items() if s), key=lambda cs: (cs[1][1] - cs[1][0], -cs[1][1].toordinal()))]
-    leftover = []
-    best_for: dict[_dt.date, str | None] = {}  # many classes share an article date
-    for m in as_of:
-        date = m[0].doc_date
-        if date not in best_for:
-            best_for[date] = next((code for code, start, end in tried if start <= date <= end), None)
-        best = best_for[date]
-        if best is not None:
-            periods[best].append(m)
-        else:
-            leftover.append(m)
-    buckets = [(code, items) for code, items in periods.items()]
-    window = _dt.timedelta(days=(rule.window_days if rule is not None and rule.window_days else AS_OF_WINDOW))
-    leftover.sort(key=lambda m: m[0].doc_date)
-    for m in leftover:
-        if buckets and buckets[-1][0].startswith("as of ") and \
-                m[0].doc_date - buckets[-1][1][0][0].doc_date <= window:
-            buckets[-1][1].append(m)
-        else:
-            buckets.append((f"as of {m[0].doc_date.isoformat()}", [m]))
-
-    sizes = [sum(w for _, w in items) for _, items in buckets]
-    for m in partial:
-        part = _time_of(m[0])
-        fits = [i for i, (code, _) in enumerate(buckets) if code == part or code.endswith("-" + part)]
-        if fits:
-            best = max(fits, key=lambda i: (sizes[i], -i))
-            buckets[best][1].append(m)
-            sizes[best] += m[1]
-        else:
-            buckets.append((part, [m]))
-            sizes.append(m[1])
-    if unknown:
-        if buckets:
-            largest = max(range(len(buckets)), key=lambda i: (sizes[i], -i))
-            buckets[largest][1].extend(unknown)
-        else:
-            buckets.append(("", list(unknown)))
-    return buckets
 
 
 def _class_key(rule: str, qualifiers: tuple, negated: bool, time: str | None, doc_date, q) -> tuple:
@@ -441,4 +368,4 @@ def interval_of_class(k, rule: ClaimRule | None):
     return interval(k.quantity, tolerance=rule.tolerance, relative=rule.tolerance_relative)
 
 
-__all__ = ["EXAMPLES", "SummaryPlan", "draft_centred", "interval_of_class", "time_buckets"]
+__all__ = ["EXAMPLES", "SummaryPlan", "draft_centred", "interval_of_class"]
