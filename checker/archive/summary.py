@@ -125,10 +125,6 @@ class ClaimClass:
                 return value
         return None
 
-    @property
-    def key(self) -> tuple:
-        return (self.rule, self.qualifiers, self.negated)
-
     def _fields(self) -> tuple:
         return (self.cls, self.rule, self.qualifiers, self.negated, self.time, self.doc_date, self.quantity,
                 self.claims, self.articles, self.newest, self.first_path, self.first_start, self.examples,
